@@ -1,0 +1,63 @@
+"""The public functions of api.md: thin glue over the recognizer, page reader and reports."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .errors import require_text
+from .models import CaseReport, Entity, ErrorRecord, Page
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from spacy.language import Language
+
+DateLike = _dt.date | str | None
+
+
+def load() -> Language:
+    """The spaCy pipeline (pkuseg tokenizer + the rule components), built once per process."""
+    from .pipeline import get_pipeline
+
+    return get_pipeline()
+
+
+def extract_entities(text: str, issue_date: DateLike = None) -> list[Entity]:
+    """Flat, non-overlapping entities with offsets into ``text`` and normalized values.
+
+    >>> [e.text for e in extract_entities("7月22日中午，报案人被骗1万元", issue_date="2016-08-20")]
+    ['7月22日中午', '1万元']
+    """
+    from .recognizer import find_entities
+
+    return find_entities(require_text(text), issue_date)
+
+
+def parse_page(text: str, issue_date: DateLike = None) -> Page:
+    """Read a page: its articles in reading order, bylines, datelines, repaired text, entities, cases."""
+    from .page import build_page
+
+    return build_page(require_text(text), issue_date)
+
+
+def extract(text: str, issue_date: DateLike = None) -> list[CaseReport]:
+    """Every criminal case the text reports, as ``CaseReport`` objects, in order."""
+    page = parse_page(text, issue_date)
+    return [case for article in page.articles for case in article.cases]
+
+
+def extract_many(
+    texts: Iterable[str], issue_date: DateLike = None, n_process: int = 1
+) -> Iterator[list[CaseReport] | ErrorRecord]:
+    """Stream ``extract`` over many texts, in input order; a bad text yields an ``ErrorRecord``."""
+    from .batch import run_batch
+
+    yield from run_batch(extract, texts, issue_date=issue_date, n_process=n_process)
+
+
+def fraud_table(reports: Iterable[CaseReport | Any]) -> pd.DataFrame:
+    """One row per fraud report, with api.md's columns in order (amounts in yuan)."""
+    from .table import build_fraud_table
+
+    return build_fraud_table(reports)

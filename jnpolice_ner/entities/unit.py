@@ -1,0 +1,18 @@
+"""UNIT: recognition and normalization (to be written; see entities/__init__.py for the interface)."""
+
+from __future__ import annotations
+
+from ..candidates import Candidate
+from ..context import Context
+from ..ruleset import RuleSet
+
+LABEL = "UNIT"
+ORDER = 20
+
+
+def recognize(text: str, rules: RuleSet) -> list[Candidate]:
+    return []
+
+
+def resolve(cand: Candidate, ctx: Context) -> bool:
+    return True

@@ -1,0 +1,120 @@
+"""Scoring predicted entities against gold spans (the ``evaluate`` command).
+
+Exact match is on (label, start, end). Value accuracy is measured over matched spans on the
+fields that matter per label; PERSON role accuracy over matched PERSON spans.
+
+>>> g = [{"label": "MONEY", "start": 0, "end": 3, "value": {"amount": 1, "qualifier": "exact"}}]
+>>> score_documents([(g, g)])["MONEY"]["f1"]
+1.0
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from .labels import LABELS
+
+VALUE_KEYS: dict[str, tuple[str, ...]] = {
+    "MONEY": ("amount", "qualifier", "amount_max"),
+    "DATE": ("iso",),
+    "PLACE": ("adcode",),
+    "UNIT": ("name",),
+    "CASE_TYPE": ("code",),
+}
+
+
+def _value_equal(label: str, gold: dict | None, pred: dict | None) -> bool:
+    keys = VALUE_KEYS.get(label)
+    if not keys:
+        return True
+    gold, pred = gold or {}, pred or {}
+    for k in keys:
+        g, p = gold.get(k), pred.get(k)
+        if isinstance(g, (int, float)) and isinstance(p, (int, float)):
+            if abs(g - p) > 1e-6:
+                return False
+        elif g != p:
+            return False
+    return True
+
+
+def score_documents(pairs: list[tuple[list[dict], list[dict]]]) -> dict[str, dict[str, Any]]:
+    """Per-label and micro scores for ``[(gold_spans, pred_spans), ...]`` (dicts with label/start/end)."""
+    stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for gold, pred in pairs:
+        gmap = {(s["label"], s["start"], s["end"]): s for s in gold}
+        pmap = {(s["label"], s["start"], s["end"]): s for s in pred}
+        for s in gold:
+            stats[s["label"]]["gold"] += 1
+        for s in pred:
+            stats[s["label"]]["pred"] += 1
+        for key in gmap.keys() & pmap.keys():
+            label = key[0]
+            st = stats[label]
+            st["tp"] += 1
+            if label in VALUE_KEYS:
+                st["value_n"] += 1
+                st["value_ok"] += _value_equal(label, gmap[key].get("value"), pmap[key].get("value"))
+            if label == "PERSON":
+                st["role_n"] += 1
+                st["role_ok"] += gmap[key].get("role") == pmap[key].get("role")
+    out: dict[str, dict[str, Any]] = {}
+    total = defaultdict(int)
+    for label in [*LABELS, *sorted(set(stats) - set(LABELS))]:
+        st = stats.get(label, {})
+        row = _prf(st.get("tp", 0), st.get("gold", 0), st.get("pred", 0))
+        row["value_acc"] = st["value_ok"] / st["value_n"] if st.get("value_n") else None
+        row["role_acc"] = st["role_ok"] / st["role_n"] if st.get("role_n") else None
+        out[label] = row
+        for k in ("tp", "gold", "pred"):
+            total[k] += st.get(k, 0)
+    out["micro"] = _prf(total["tp"], total["gold"], total["pred"])
+    return out
+
+
+def _prf(tp: int, gold: int, pred: int) -> dict[str, Any]:
+    p = tp / pred if pred else (1.0 if not gold else 0.0)
+    r = tp / gold if gold else (1.0 if not pred else 0.0)
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"gold": gold, "pred": pred, "tp": tp, "precision": p, "recall": r, "f1": f}
+
+
+def read_gold(path: str | Path) -> list[dict[str, Any]]:
+    """Documents of a gold JSONL file: ``{"id", "text", "meta", "spans"}`` per line."""
+    docs = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    docs.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}: line {n} is not JSON: {exc.msg}") from None
+    return docs
+
+
+def evaluate_file(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Run ``extract_entities`` on every gold text (with its ``meta.issue_date``) and score it."""
+    from .api import extract_entities
+
+    pairs = []
+    for doc in read_gold(path):
+        issue = (doc.get("meta") or {}).get("issue_date")
+        pred = [e.model_dump() for e in extract_entities(doc["text"], issue_date=issue)]
+        pairs.append((doc.get("spans", []), pred))
+    return score_documents(pairs)
+
+
+def format_table(scores: dict[str, dict[str, Any]]) -> str:
+    """The per-label table printed by ``jnpolice-ner evaluate``."""
+    lines = [f"{'label':<10}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}{'value':>8}{'role':>8}"]
+    for label, row in scores.items():
+        va = "" if row.get("value_acc") is None else f"{row['value_acc']:.3f}"
+        ra = "" if row.get("role_acc") is None else f"{row['role_acc']:.3f}"
+        lines.append(
+            f"{label:<10}{row['gold']:>6}{row['pred']:>6}{row['precision']:>8.3f}"
+            f"{row['recall']:>8.3f}{row['f1']:>8.3f}{va:>8}{ra:>8}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,164 @@
+"""Locate, load and validate the rules in ``rules/`` once per process.
+
+Every ``rules/<name>.yaml`` has a list ``rules`` of entries, each with a stable ``id``
+(``<label>.<group>.<name>``, e.g. ``money.amount.wan``) that doubles as its explanation, an
+optional ``pattern`` (a ``regex`` module pattern, compiled at load) and an optional ``score``
+in 0–1. Other top-level keys (cue-word lists, tables) belong to the module that owns the
+file. A bad file fails at load with the file name and the rule id in the message.
+
+Lexicons are plain files in ``rules/lexicons/``: ``.txt`` one entry per line, ``.tsv`` with a
+header row; lines starting with ``#`` are comments (provenance notes).
+
+>>> rules = load_rules()
+>>> "money" in rules.files
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import RuleError
+
+_ID_RE = regex.compile(r"^[a-z_]+(\.[^\s.]+)+$")
+
+
+def rules_dir() -> Path:
+    """The rules directory: the repository's ``rules/`` in a checkout, ``_rules`` in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_rules", here.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleError(f"no rules directory found next to {here}")
+
+
+class Rule(BaseModel):
+    """One rule entry. Extra keys are kept for the owning module."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    pattern: str | None = None
+    score: float = Field(default=0.5, ge=0.0, le=1.0)
+    compiled: Any = None
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, v: str) -> str:
+        if not _ID_RE.match(v):
+            raise ValueError(f"rule id {v!r} is not of the form label.group.name")
+        return v
+
+    def extra(self, key: str, default: Any = None) -> Any:
+        return (self.model_extra or {}).get(key, default)
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    rules: list[Rule] = Field(default_factory=list)
+
+    def extra(self, key: str, default: Any = None) -> Any:
+        return (self.model_extra or {}).get(key, default)
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+
+class RuleSet:
+    """All rule files and lexicons, validated."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.files: dict[str, RuleFile] = {}
+        seen: dict[str, str] = {}
+        for path in sorted(directory.glob("*.yaml")):
+            self.files[path.stem] = _load_file(path, seen)
+        self._lexicons: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> RuleFile:
+        try:
+            return self.files[name]
+        except KeyError:
+            raise RuleError(f"rules/{name}.yaml is missing") from None
+
+    def all_rule_ids(self) -> list[str]:
+        return [r.id for f in self.files.values() for r in f.rules]
+
+    def lexicon(self, name: str) -> list[str]:
+        """Entries of ``rules/lexicons/<name>.txt`` (comments and blanks dropped), cached."""
+        key = name + ".txt"
+        if key not in self._lexicons:
+            path = self.directory / "lexicons" / key
+            if not path.is_file():
+                raise RuleError(f"lexicon {path} is missing")
+            self._lexicons[key] = [
+                line.strip() for line in path.read_text("utf-8").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")
+            ]
+        return self._lexicons[key]
+
+    def table(self, name: str) -> list[dict[str, str]]:
+        """Rows of ``rules/lexicons/<name>.tsv`` as dicts keyed by the header, cached."""
+        key = name + ".tsv"
+        if key not in self._lexicons:
+            path = self.directory / "lexicons" / key
+            if not path.is_file():
+                raise RuleError(f"table {path} is missing")
+            lines = [ln for ln in path.read_text("utf-8").splitlines() if ln and not ln.startswith("#")]
+            header = lines[0].split("\t")
+            rows = []
+            for n, ln in enumerate(lines[1:], 2):
+                cells = ln.split("\t")
+                if len(cells) != len(header):
+                    raise RuleError(f"{path.name}: row {n} has {len(cells)} cells, header has {len(header)}")
+                rows.append(dict(zip(header, cells, strict=True)))
+            self._lexicons[key] = rows
+        return self._lexicons[key]
+
+
+def _load_file(path: Path, seen: dict[str, str]) -> RuleFile:
+    try:
+        raw = yaml.safe_load(path.read_text("utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RuleError(f"rules/{path.name}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise RuleError(f"rules/{path.name}: top level must be a mapping")
+    entries = raw.get("rules") or []
+    for n, entry in enumerate(entries):
+        rid = entry.get("id") if isinstance(entry, dict) else None
+        if rid is None:
+            raise RuleError(f"rules/{path.name}: rule #{n + 1} has no id")
+        try:
+            Rule.model_validate(entry)
+        except ValidationError as exc:
+            raise RuleError(f"rules/{path.name}: rule {rid}: {exc.errors()[0]['msg']}") from None
+        if rid in seen:
+            raise RuleError(f"rules/{path.name}: rule {rid} already defined in {seen[rid]}")
+        seen[rid] = path.name
+    try:
+        rf = RuleFile.model_validate(raw)
+    except ValidationError as exc:
+        raise RuleError(f"rules/{path.name}: {exc}") from None
+    for r in rf.rules:
+        if r.pattern is not None:
+            try:
+                r.compiled = regex.compile(r.pattern)
+            except regex.error as exc:
+                raise RuleError(f"rules/{path.name}: rule {r.id}: bad pattern: {exc}") from None
+            if "\\b" in r.pattern or "\\W" in r.pattern:
+                raise RuleError(f"rules/{path.name}: rule {r.id}: \\b and \\W do not work in Chinese")
+    return rf
+
+
+@functools.lru_cache(maxsize=4)
+def load_rules(directory: str | None = None) -> RuleSet:
+    """Load and validate every rule file (cached per directory)."""
+    return RuleSet(Path(directory) if directory else rules_dir())
