@@ -1,11 +1,31 @@
-"""The page reader: a newspaper page → articles (headline, byline, dateline, repaired body)."""
+"""The page reader: a newspaper page → article segments (headline, byline, dateline, repaired body).
+
+A page is read as lines. Headings (``#``…) and short unpunctuated lines are headline
+candidates; a heading is an article's headline when a byline, a subheadline (``——…``) or a
+dateline paragraph (``本报金乡讯``) follows it, or an orphan byline stands just before it.
+Bylines are parsed into reporters and correspondents (``□ 记者 尹彤 通讯员 苏培银 熊媛媛 报道``,
+``本报讯（记者朱丽华通讯员张武贾罡）``, ``（周详 记者文宇）``). Two layout repairs are made:
+a paragraph ending mid-sentence is joined to its continuation (the next paragraph, or the
+article's first fragment when it is the last one), and a lead paragraph displaced behind a
+section is moved back to the start (the article is read from it, wrapping around).
+
+>>> segs = segment("## 民警追回被骗款\\n\\n□ 记者 王小川 通讯员 赵立 报道\\n\\n**本报金乡讯** 昨日，群众报警称被骗。")
+>>> segs[0].headline, segs[0].reporters, segs[0].correspondents
+('民警追回被骗款', ['王小川'], ['赵立'])
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from .candidates import Candidate
+from .ruleset import RuleSet, load_rules
+from .textnorm import normalize
+from .trace import fire
 
 
 @dataclass
@@ -21,13 +41,425 @@ class Segment:
     dateline_value: dict[str, Any] | None = None
     #: byline PERSON and dateline PLACE candidates (offsets into the page)
     candidates: list[Candidate] = field(default_factory=list)
-    #: body paragraphs as (start, end) page ranges, in repaired reading order, with joins
+    #: body pieces in repaired reading order: each a list of (start, end) page ranges to concatenate
     body: list[list[tuple[int, int]]] = field(default_factory=list)
     repairs: list[dict[str, Any]] = field(default_factory=list)
 
 
-def segment(text: str) -> list[Segment]:
-    """Split a page into article segments (placeholder: the whole text is one article)."""
+@dataclass
+class _Line:
+    start: int  # content start (page offset, after indentation)
+    end: int  # content end (trailing spaces stripped)
+    raw: str  # content text
+    kind: str = "para"  # heading | byline | para
+    level: int = 0  # heading level (# count)
+    text: str = ""  # heading text with markup stripped
+
+
+class _Config:
+    def __init__(self, rules: RuleSet):
+        f = rules["layout"]
+        self.dateline_rules = [r for r in f.rules if r.id.startswith("layout.dateline.")]
+        self.markers = f.extra("byline_markers", "□")
+        roles: dict[str, str] = f.extra("byline_roles", {})
+        self.roles = dict(sorted(roles.items(), key=lambda kv: -len(kv[0])))
+        self.closers = sorted(f.extra("byline_closers", []), key=len, reverse=True)
+        self.collective = set(f.extra("collective_credits", []))
+        self.final = set(f.extra("sentence_final", "。"))
+        self.lead_openers = f.extra("lead_openers", [])
+        self.headline_max = int(f.extra("headline_max_chars", 40))
+        role_alt = "|".join(regex.escape(w) for w in self.roles)
+        closer_alt = "|".join(regex.escape(w) for w in self.closers)
+        self.role_re = regex.compile(f"(?:{role_alt})")
+        self.closer_end_re = regex.compile(f"(?:{closer_alt})$")
+        # a byline line: markers, then role words / names / separators only
+        self.line_re = regex.compile(
+            rf"^[{regex.escape(self.markers)}\s]*[（(]?(?:(?:{role_alt})|[\p{{Han}}·]{{2,4}})"
+            rf"(?:[\s、，,/]*(?:(?:{role_alt})|(?:{closer_alt})|[\p{{Han}}·]{{1,12}}))*[\s]*[）)]?$"
+        )
+        try:
+            surnames = rules.lexicon("surnames")
+        except Exception:  # the lexicon is optional for the page reader
+            surnames = []
+        self.surnames = set(surnames)
+        self.compound_surnames = {s for s in surnames if len(s) == 2}
+
+
+@functools.lru_cache(maxsize=4)
+def _config(rules: RuleSet) -> _Config:
+    return _Config(rules)
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for raw in text.split("\n"):
+        s = raw.rstrip()
+        lead = len(s) - len(s.lstrip())
+        content = s.strip()
+        if content:
+            out.append(_Line(pos + lead, pos + lead + len(content), content))
+        pos += len(raw) + 1
+    return out
+
+
+_HEADING_RE = regex.compile(r"^(#{1,6})\s*(.*?)\s*$")
+
+
+def _strip_markup(s: str) -> str:
+    s = s.strip().strip("*").strip()
+    s = regex.sub(r"^[—–-]{1,4}", "", s)
+    return s.strip().strip("*").strip()
+
+
+def _heading_text(raw: str) -> str:
+    m = _HEADING_RE.match(raw)
+    return _strip_markup(m.group(2) if m else raw)
+
+
+def _is_byline(line: _Line, cfg: _Config) -> bool:
+    raw = line.raw
+    if len(raw) > 60:
+        return False
+    body = raw.lstrip(cfg.markers + " \t")
+    has_marker = len(body) < len(raw)
+    has_role = cfg.role_re.search(body) is not None
+    ends_closer = cfg.closer_end_re.search(body.rstrip("）)")) is not None
+    if not (has_role or (has_marker and ends_closer) or (ends_closer and len(body) <= 24)):
+        return False
+    if regex.search(r"[。！？；，：\d]", body):
+        return False
+    return cfg.line_re.match(raw) is not None
+
+
+def classify_lines(text: str, cfg: _Config) -> list[_Line]:
+    lines = _lines(text)
+    for ln in lines:
+        m = _HEADING_RE.match(ln.raw)
+        if m:
+            ln.kind, ln.level, ln.text = "heading", len(m.group(1)), _strip_markup(m.group(2))
+        elif _is_byline(ln, cfg):
+            ln.kind = "byline"
+    return lines
+
+
+def _dateline_match(raw: str, cfg: _Config):
+    for rule in cfg.dateline_rules:
+        m = rule.compiled.match(raw)
+        if m:
+            return rule, m
+    return None, None
+
+
+def _split_names(chunk: str, cfg: _Config) -> list[tuple[int, int]]:
+    """Split names run together (``张武贾罡`` → 张武, 贾罡) using the surname lexicon."""
+    n = len(chunk)
+    if n <= 3 or not cfg.surnames:
+        return [(0, n)]
+    # dynamic programming over partitions into 2–4 character names starting with a surname
+    best: dict[int, tuple[int, list[tuple[int, int]]] | None] = {0: (0, [])}
+    for i in range(n):
+        if best.get(i) is None:
+            continue
+        cost, parts = best[i]  # type: ignore[misc]
+        for size in (2, 3, 4):
+            j = i + size
+            if j > n:
+                break
+            piece = chunk[i:j]
+            ok = piece[0] in cfg.surnames or piece[:2] in cfg.compound_surnames
+            if size == 4 and piece[:2] not in cfg.compound_surnames:
+                ok = False
+            if not ok:
+                continue
+            c = cost + (0 if size == 2 else 1)
+            if best.get(j) is None or c < best[j][0]:  # type: ignore[index]
+                best[j] = (c, [*parts, (i, j)])
+    if best.get(n):
+        return best[n][1]  # type: ignore[index]
+    return [(0, n)]
+
+
+def parse_byline(s: str, offset: int, cfg: _Config, default_role: str = "reporter") -> list[tuple[int, int, str]]:
+    """Names of a byline with page offsets and roles: ``记者 尹彤 通讯员 苏培银`` → [(…, 'reporter'), …].
+
+    Names with no role word before them take ``default_role`` (annotation.md: reporter).
+    """
+    out: list[tuple[int, int, str]] = []
+    role = default_role
+    pos = 0
+    n = len(s)
+    token_re = regex.compile(r"[\p{Han}·]+")
+    while pos < n:
+        m = token_re.search(s, pos)
+        if not m:
+            break
+        word, ws = m.group(0), m.start()
+        i = 0
+        while i < len(word):
+            rm = cfg.role_re.match(word, i)
+            if rm:
+                role = cfg.roles[rm.group(0)]
+                i = rm.end()
+                continue
+            # the rest up to the next role word is a run of names
+            nxt = cfg.role_re.search(word, i)
+            j = nxt.start() if nxt else len(word)
+            chunk = word[i:j]
+            cm = cfg.closer_end_re.search(chunk)
+            if cm and cm.start() > 0 or (cm and cm.start() == 0 and chunk in cfg.closers):
+                chunk = chunk[: cm.start()]
+            if chunk and chunk not in cfg.collective and not chunk.startswith("本报"):
+                for a, b in _split_names(chunk, cfg):
+                    if b - a >= 2:
+                        out.append((offset + ws + i + a, offset + ws + i + b, role))
+            i = j
+        pos = m.end()
+    return out
+
+
+def _place_lookup(name: str) -> dict[str, Any] | None:
+    try:
+        from .entities import place
+    except ImportError:  # pragma: no cover
+        return None
+    lookup = getattr(place, "lookup", None)
+    if lookup is None:
+        return None
+    try:
+        return lookup(name)
+    except Exception:
+        return None
+
+
+def _ends_sentence(raw: str, cfg: _Config) -> bool:
+    return raw[-1] in cfg.final
+
+
+def segment(text: str, rules: RuleSet | None = None) -> list[Segment]:
+    """Split a page into article segments in reading order (offsets into ``text``)."""
     if not text.strip():
         return []
-    return [Segment(start=0, end=len(text), body=[[(0, len(text))]])]
+    rules = rules or load_rules()
+    cfg = _config(rules)
+    norm = normalize(text)
+    lines = classify_lines(norm, cfg)
+    if not lines:
+        return []
+    heads = _find_headlines(lines, cfg)
+    segs: list[Segment] = []
+    if not heads:
+        segs.append(_build(lines, 0, len(lines), None, text, norm, cfg))
+    else:
+        # leading material before the first article (page furniture) is not an article
+        for k, (first, head_idx) in enumerate(heads):
+            stop = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+            segs.append(_build(lines, first, stop, head_idx, text, norm, cfg))
+    return [s for s in segs if s.end > s.start]
+
+
+def _find_headlines(lines: list[_Line], cfg: _Config) -> list[tuple[int, int]]:
+    """(first line index of the article, headline line index) for every article."""
+
+    def next_idx(i: int) -> int | None:
+        return i + 1 if i + 1 < len(lines) else None
+
+    def is_dateline_para(ln: _Line) -> bool:
+        return ln.kind == "para" and _dateline_match(ln.raw, cfg)[0] is not None
+
+    def short_title(ln: _Line) -> bool:
+        return (
+            ln.kind == "para"
+            and len(ln.raw) <= cfg.headline_max
+            and not _ends_sentence(ln.raw, cfg)
+            and not regex.search(r"[。，；：！？]", ln.raw)
+        )
+
+    result: list[tuple[int, int]] = []
+    taken_bylines: set[int] = set()
+    for i, ln in enumerate(lines):
+        if not (ln.kind == "heading" or short_title(ln)):
+            continue
+        if ln.kind == "heading" and ln.raw.lstrip("#").strip().startswith(("——", "—")):
+            continue  # a subheadline
+        j = next_idx(i)
+        follows = lines[j] if j is not None else None
+        if follows is not None and follows.kind == "heading" and follows.text and \
+                follows.raw.lstrip("#").strip().startswith("—"):
+            k = next_idx(j)
+            follows = lines[k] if k is not None else None
+        is_head = False
+        first = i
+        if follows is not None and (follows.kind == "byline" or is_dateline_para(follows)):
+            is_head = True
+        prev = lines[i - 1] if i > 0 else None
+        if prev is not None and prev.kind == "byline" and (i - 1) not in taken_bylines:
+            # a byline standing before its headline (not the wrapped tail of an earlier byline)
+            p2 = lines[i - 2] if i > 1 else None
+            if p2 is None or p2.kind != "heading":
+                is_head = True
+                first = i - 1
+                while first > 0 and lines[first - 1].kind == "byline":
+                    first -= 1
+        if ln.kind == "para" and not is_head:
+            continue
+        if ln.kind == "para" and follows is not None and follows.kind != "byline" and not is_dateline_para(follows):
+            continue
+        if is_head:
+            # mark the bylines that belong to this headline
+            k = (j if j is not None else i) if follows is not None else i
+            while k is not None and k < len(lines) and lines[k].kind in ("byline", "heading") and k <= i + 4:
+                if lines[k].kind == "byline":
+                    taken_bylines.add(k)
+                k += 1
+            result.append((first, i))
+    # an orphan trailing byline right before the next headline belongs to that headline, not the body:
+    return result
+
+
+def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text: str, norm: str,
+           cfg: _Config) -> Segment:
+    seg_lines = lines[first:stop]
+    seg = Segment(start=seg_lines[0].start, end=seg_lines[-1].end)
+    byline_lines: list[_Line] = []
+    body: list[_Line] = []
+    if head_idx is not None:
+        h = lines[head_idx]
+        seg.headline = _heading_text(text[h.start:h.end])
+        after = head_idx + 1
+        if after < stop and lines[after].kind == "heading" and lines[after].raw.lstrip("#").strip().startswith("—"):
+            seg.subheadline = _heading_text(text[lines[after].start:lines[after].end])
+            after += 1
+        byline_lines = [ln for ln in lines[first:head_idx] if ln.kind == "byline"]
+        k = after
+        while k < stop and lines[k].kind == "byline":
+            byline_lines.append(lines[k])
+            k += 1
+        body = lines[k:stop]
+    else:
+        body = list(seg_lines)
+        while body and body[0].kind == "byline":
+            byline_lines.append(body.pop(0))
+    # a trailing byline (article's last line)
+    if body and body[-1].kind == "byline":
+        tail = body.pop()
+        byline_lines.append(tail)
+        fire("layout.byline.trailing")
+    names: list[tuple[int, int, str]] = []
+    for bl in byline_lines:
+        fire("layout.byline.line")
+        names.extend(parse_byline(norm[bl.start:bl.end], bl.start, cfg))
+    # dateline and inline byline in the first body paragraph
+    first_para = next((ln for ln in body if ln.kind == "para"), None)
+    if first_para is not None:
+        rule, m = _dateline_match(first_para.raw, cfg)
+        if m is not None:
+            fire(rule.id)
+            if m.group("place"):
+                ps, pe = first_para.start + m.start("place"), first_para.start + m.end("place")
+                value = _place_lookup(norm[ps:pe])
+                seg.dateline_value = value
+                seg.candidates.append(Candidate(
+                    "PLACE", ps, pe, rule.id, score=0.95, priority=10,
+                    value=value, data={"name": norm[ps:pe], "dateline": True},
+                ))
+            rest = first_para.raw[m.end():]
+            im = regex.match(r"^\s*[（(]([^（）()]{2,40})[）)]", rest)
+            if im and cfg.role_re.search(im.group(1)):
+                fire("layout.byline.inline")
+                off = first_para.start + m.end() + im.start(1)
+                names.extend(parse_byline(norm[off:off + len(im.group(1))], off, cfg))
+        else:
+            im = regex.match(r"^\s*[（(]([^（）()]{2,40})[）)]", first_para.raw)
+            if im and cfg.role_re.search(im.group(1)):
+                fire("layout.byline.inline")
+                off = first_para.start + im.start(1)
+                names.extend(parse_byline(norm[off:off + len(im.group(1))], off, cfg))
+    for s, e, role in names:
+        name = text[s:e]
+        (seg.reporters if role == "reporter" else seg.correspondents).append(name)
+        seg.candidates.append(Candidate(
+            "PERSON", s, e, f"person.byline.{role}", score=0.95, priority=10, role=role,
+            value={"name": name, "anonymized": False},
+        ))
+    _repair(seg, body, text, cfg)
+    ends = [seg.end] + [ln.end for ln in body]
+    seg.end = max(ends)
+    return seg
+
+
+def _repair(seg: Segment, body: list[_Line], text: str, cfg: _Config) -> None:
+    """Order the body pieces for reading: joins of split paragraphs, a displaced lead moved first."""
+    paras = [ln for ln in body]
+    if not paras:
+        return
+    # joins: a para ending mid-sentence continues in the next para; the last one in the first fragment
+    heading_before_first = next((i for i, ln in enumerate(paras) if ln.kind == "heading"), len(paras))
+    joined_into: dict[int, int] = {}
+    consumed: set[int] = set()
+    for i, ln in enumerate(paras):
+        if ln.kind != "para" or _ends_sentence(ln.raw, cfg) or i in consumed:
+            continue
+        if _dateline_match(ln.raw, cfg)[0] is not None and len(ln.raw) < 20:
+            continue
+        nxt = i + 1
+        if nxt < len(paras) and paras[nxt].kind == "para" and nxt not in consumed:
+            joined_into[i] = nxt
+            consumed.add(nxt)
+        elif nxt >= len(paras):
+            # the article's last paragraph: its continuation is a fragment before the first heading
+            for k in range(0, heading_before_first):
+                if paras[k].kind == "para" and k not in consumed and k != i and k not in joined_into:
+                    joined_into[i] = k
+                    consumed.add(k)
+                    break
+    for i, k in joined_into.items():
+        fire("layout.repair.join")
+        seg.repairs.append({"join": [text[paras[i].start:paras[i].end], text[paras[k].start:paras[k].end]]})
+    # move: a lead paragraph displaced behind a section, when the article has no lead of its own
+    order = list(range(len(paras)))
+    has_sections = sum(1 for ln in paras if ln.kind == "heading") >= 2
+    own_lead = any(paras[k].kind == "para" and k not in consumed for k in range(heading_before_first))
+    if has_sections and not own_lead:
+        lead = _find_displaced_lead(seg, paras, consumed, cfg)
+        if lead is not None:
+            fire("layout.repair.move")
+            seg.repairs.append({"move": [text[paras[lead].start:paras[lead].end], "start"]})
+            order = order[lead:] + order[:lead]
+    for i in order:
+        if i in consumed:
+            continue
+        ln = paras[i]
+        if ln.kind == "heading":  # a section heading: its text without the markup
+            off = ln.raw.find(ln.text) if ln.text else -1
+            if off < 0:
+                continue
+            seg.body.append([(ln.start + off, ln.start + off + len(ln.text))])
+            continue
+        piece = [(ln.start, ln.end)]
+        j = i
+        while j in joined_into:
+            j = joined_into[j]
+            piece.append((paras[j].start, paras[j].end))
+        seg.body.append(piece)
+
+
+def _bigrams(s: str) -> set[str]:
+    s = regex.sub(r"[^\p{Han}A-Za-z0-9]", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def _find_displaced_lead(seg: Segment, paras: list[_Line], consumed: set[int], cfg: _Config) -> int | None:
+    title = _bigrams((seg.headline or "") + (seg.subheadline or ""))
+    if not title:
+        return None
+    best, best_score = None, 0.0
+    for i, ln in enumerate(paras):
+        if ln.kind != "para" or i in consumed or i + 1 >= len(paras) or paras[i + 1].kind != "heading":
+            continue
+        overlap = len(_bigrams(ln.raw) & title) / len(title)
+        opener = any(ln.raw.startswith(o) or ln.raw[:8].find(o) >= 0 for o in cfg.lead_openers)
+        score = overlap + (0.15 if opener else 0.0)
+        if score > best_score:
+            best, best_score = i, score
+    return best if best_score >= 0.35 else None

@@ -1,0 +1,90 @@
+"""The command line: formats, exit codes, one-line errors and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jnpolice_ner.cli import main
+
+SAMPLE = Path(__file__).resolve().parent.parent / "corpus" / "pages" / "sample_page.txt"
+
+
+def run(*args, stdin: bytes | None = None):
+    return subprocess.run([sys.executable, "-m", "jnpolice_ner.cli", *args], input=stdin,
+                          capture_output=True, timeout=300)
+
+
+def test_extract_jsonl(capsys):
+    assert main(["extract", str(SAMPLE), "--issue-date", "2016-10-20"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    for rec in lines:
+        assert "case_type" in rec and rec["source"] == str(SAMPLE)
+
+
+def test_extract_csv_and_parquet(tmp_path, capsys):
+    assert main(["extract", str(SAMPLE), "--format", "csv"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.split(",")[:3] == ["issue_date", "county", "case_type"]
+    out = tmp_path / "t.parquet"
+    assert main(["extract", str(SAMPLE), "--format", "parquet", "--out", str(out)]) == 0
+    import pandas as pd
+
+    assert list(pd.read_parquet(out).columns)[-1] == "headline"
+
+
+def test_extract_text_format(capsys):
+    assert main(["extract", str(SAMPLE), "--format", "text"]) == 0
+    assert "fraud table" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("make,needle", [
+    (lambda d: str(d / "missing.txt"), "no such file"),
+    (lambda d: str(d), "is a directory"),
+    (lambda d: (d / "bad.txt").write_bytes(b"\xff\xfe\x00bad") and str(d / "bad.txt"), "not UTF-8"),
+])
+def test_bad_paths_exit_2_without_traceback(tmp_path, make, needle):
+    path = make(tmp_path)
+    r = run("extract", path)
+    err = r.stderr.decode()
+    assert r.returncode == 2
+    assert needle in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_unknown_format_and_bad_date(tmp_path):
+    r = run("extract", str(SAMPLE), "--format", "xml")
+    assert r.returncode == 2 and b"unknown format" in r.stderr and b"Traceback" not in r.stderr
+    r = run("extract", str(SAMPLE), "--issue-date", "someday")
+    assert r.returncode == 2 and b"Traceback" not in r.stderr
+
+
+def test_stdin_and_usage_errors():
+    r = run("extract", "-", stdin="3月2日，市民刘先生报警称被骗5000元。".encode())
+    assert r.returncode == 0
+    r = run("frobnicate")
+    assert r.returncode == 2 and b"Traceback" not in r.stderr
+
+
+def test_evaluate_prints_table(seed_doc, tmp_path):
+    from conftest import need_shared
+
+    gold = need_shared("data", "seed_entities.jsonl")
+    out = tmp_path / "scores.json"
+    r = run("evaluate", str(gold), "--json", str(out))
+    assert r.returncode == 0, r.stderr.decode()
+    text = r.stdout.decode()
+    for label in ("UNIT", "PERSON", "DATE", "MONEY", "PLACE", "ORG", "CASE_TYPE", "micro"):
+        assert label in text
+    assert "micro" in json.loads(out.read_text())
+
+
+def test_evaluate_bad_file(tmp_path):
+    bad = tmp_path / "x.jsonl"
+    bad.write_text("not json\n")
+    r = run("evaluate", str(bad))
+    assert r.returncode == 2 and b"Traceback" not in r.stderr

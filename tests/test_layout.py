@@ -1,0 +1,113 @@
+"""The page reader on the seed page (gold in ../shared) and on our own layouts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jnpolice_ner import parse_page
+from jnpolice_ner.layout import parse_byline, segment, _config
+from jnpolice_ner.ruleset import load_rules
+
+
+def test_seed_article_count(seed_text, seed_articles):
+    assert len(segment(seed_text)) == len(seed_articles) == 8
+
+
+@pytest.mark.parametrize("i", range(8))
+def test_seed_article_fields(seed_text, seed_articles, i):
+    seg = segment(seed_text)[i]
+    gold = seed_articles[i]
+    assert seg.headline == gold["headline"]
+    assert seg.subheadline == gold["subheadline"]
+    assert seg.reporters == gold["reporters"]
+    assert seg.correspondents == gold["correspondents"]
+    assert (seg.start, seg.end) == (gold["start"], gold["end"])
+
+
+@pytest.mark.parametrize("i", range(8))
+def test_seed_repairs(seed_text, seed_articles, i):
+    seg = segment(seed_text)[i]
+    want = sorted(json.dumps(r, ensure_ascii=False) for r in seed_articles[i]["repairs"])
+    got = sorted(json.dumps(r, ensure_ascii=False) for r in seg.repairs)
+    assert got == want
+
+
+def test_seed_repaired_text_reads_joined_words(seed_text):
+    page = parse_page(seed_text, issue_date="2016-08-20")
+    first = page.articles[0].text
+    assert "提高基层防范、发现" in first and "开展防务工作。" in first
+    assert first.startswith("2016年是")  # the displaced lead is read first
+    assert page.articles[6].text.startswith("近期，")
+    assert "全体中层干部会议" in page.articles[6].text
+
+
+def test_seed_datelines(seed_text, seed_articles):
+    page = parse_page(seed_text, issue_date="2016-08-20")
+    for art, gold in zip(page.articles, seed_articles, strict=True):
+        if gold["dateline"] is None:
+            assert art.dateline is None
+        else:
+            assert art.dateline is not None
+            assert art.dateline.model_dump() == gold["dateline"]
+
+
+@pytest.mark.parametrize("line,reporters,correspondents", [
+    ("□ 记者 张小川 通讯员 赵立 钱多多 报道", ["张小川"], ["赵立", "钱多多"]),
+    ("□ 本报记者 孙明 郑远  ", ["孙明", "郑远"], []),
+    ("□ 周丽 吴山 报道", ["周丽", "吴山"], []),
+    ("记者朱立新通讯员张武贾罡", ["朱立新"], ["张武", "贾罡"]),
+    ("周详 记者文宇", ["周详", "文宇"], []),
+    ("见习记者 欧阳明 实习生 王可 报道员 司马青", ["欧阳明", "王可"], ["司马青"]),
+])
+def test_byline_forms(line, reporters, correspondents):
+    names = parse_byline(line, 0, _config(load_rules()))
+    got_r = [line[s:e] for s, e, r in names if r == "reporter"]
+    got_c = [line[s:e] for s, e, r in names if r == "correspondent"]
+    assert (got_r, got_c) == (reporters, correspondents)
+
+
+def test_inline_byline_and_outlet_dateline():
+    text = "民警破获诈骗案\n\n本报讯（记者朱立新通讯员张武贾罡）3月5日，民警破获一起诈骗案。"
+    seg = segment(text)[0]
+    assert seg.headline == "民警破获诈骗案"
+    assert seg.reporters == ["朱立新"] and seg.correspondents == ["张武", "贾罡"]
+    text2 = "## 民警救助走失老人\n\n齐鲁网济南7月19日讯 昨天上午，一名老人在街头走失。"
+    seg2 = segment(text2)[0]
+    place = [c for c in seg2.candidates if c.label == "PLACE"]
+    assert place and text2[place[0].start:place[0].end] == "济南"
+
+
+def test_trailing_byline():
+    text = ("## 民警帮助群众找回钱包\n\n**本报兖州讯** 3月2日，市民刘先生在街头丢失钱包，民警很快帮他找回。\n\n"
+            "（记者 张小川 通讯员 赵立）")
+    seg = segment(text)[0]
+    assert seg.reporters == ["张小川"] and seg.correspondents == ["赵立"]
+    assert not text[seg.start:seg.end].endswith("）") or "赵立" in text[seg.start:seg.end]
+
+
+def test_plain_text_is_one_article():
+    text = "3月2日，市民刘先生报警称被骗5000元。民警立即开展调查。"
+    page = parse_page(text)
+    assert len(page.articles) == 1
+    assert page.articles[0].headline == ""
+    assert page.articles[0].text == text
+
+
+def test_article_offsets_locate_the_article(seed_text):
+    page = parse_page(seed_text, issue_date="2016-08-20")
+    for art in page.articles:
+        chunk = seed_text[art.start:art.end]
+        assert art.headline.split(" ")[0][:4] in chunk or art.headline == ""
+
+
+def test_sample_page_layout():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "corpus" / "pages" / "sample_page.txt").read_text("utf-8")
+    segs = segment(text)
+    assert len(segs) == 3
+    assert segs[0].correspondents == ["孔德明", "周雨桐"]  # wrapped byline
+    assert any("join" in r for r in segs[0].repairs)
+    assert segs[2].correspondents == ["颜廷波"]  # byline before its headline
