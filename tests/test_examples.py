@@ -53,6 +53,9 @@ def _subset(expected: dict, actual: dict | None) -> bool:
 
 CASES = list(_cases())
 
+#: rule files whose ids are covered by their own example runners (case stories, not spans)
+OWN_RUNNERS = {"case_classes": "tests/test_classify.py", "report": "tests/test_report.py"}
+
 
 def run_case(kind, label, text, spec, default_date):
     issue = spec.get("issue_date", default_date) if isinstance(spec, dict) else default_date
@@ -91,5 +94,7 @@ def test_every_rule_has_an_example():
                 run_case(*p.values)
             except AssertionError:
                 pass
-    missing = sorted(set(load_rules().all_rule_ids()) - fired)
+    rules = load_rules()
+    ids = {r.id for name, f in rules.files.items() if name not in OWN_RUNNERS for r in f.rules}
+    missing = sorted(ids - fired)
     assert not missing, f"rules without a corpus example: {missing}"
