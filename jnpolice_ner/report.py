@@ -1,11 +1,345 @@
-"""Article → CaseReport objects (placeholder until the case-report issue lands)."""
+"""Article → ``CaseReport``: which articles report a case, and which fact fills which field.
+
+An article reports a case when its sentences show at least two kinds of case events (a report
+to the police, a loss, an arrest, a prevented fraud) outside statistics sentences. Fields
+are filled from the article's entities by the cue groups of ``rules/report.yaml``, each
+sentence-local: a MONEY in a sentence with 被骗/转账 is the amount lost, a DATE in a sentence
+with 报警 is ``reported_on``, … ``case_type`` comes from the whole story (``classify``).
+
+>>> from jnpolice_ner import parse_page
+>>> art = parse_page("3月2日，市民赵女士报警称被骗5000元。3月5日，民警将嫌疑人刘某抓获。", "2020-03-10").articles[0]
+>>> r = art.case
+>>> r.amount_lost.amount, r.reported_on.iso, r.arrested_on.iso, r.outcome
+(5000, '2020-03-02', '2020-03-05', ['arrested'])
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import logging
+from dataclasses import dataclass
+from typing import Any
 
-from .models import Article, CaseReport
+import regex
+
+from .models import Article, CaseReport, DateValue, Entity, Money, Party
+from .ruleset import RuleSet, load_rules
+from .trace import fire
+
+log = logging.getLogger("jnpolice_ner")
+
+_SENT_RE = regex.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
 
 
-def build_cases(article: Article, issue: _dt.date | None) -> list[CaseReport]:
-    return []
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    text: str
+
+
+class _Cues:
+    def __init__(self, rules: RuleSet):
+        f = rules["report"]
+        self.groups: dict[str, list[str]] = {}
+        self.patterns: dict[str, Any] = {}
+        for r in f.rules:
+            cues = r.extra("cues") or []
+            self.groups[r.id] = sorted(cues, key=len, reverse=True)
+            if r.compiled is not None:
+                self.patterns[r.id] = r.compiled
+        self.negations = f.extra("negations", [])
+        self.min_events = int(f.extra("min_event_groups", 2))
+        methods = f.extra("methods", [])
+        self.method_re = regex.compile("|".join(regex.escape(m) for m in sorted(methods, key=len, reverse=True)))
+
+    def hit(self, rule_id: str, text: str) -> str | None:
+        """The first cue of ``rule_id`` found in ``text`` (fires the rule), or None."""
+        for cue in self.groups.get(rule_id, ()):
+            if cue in text:
+                fire(rule_id)
+                return cue
+        return None
+
+
+@functools.lru_cache(maxsize=4)
+def _cues(rules: RuleSet) -> _Cues:
+    return _Cues(rules)
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    out = []
+    for m in _SENT_RE.finditer(text):
+        if m.end() > m.start() and m.group(0).strip():
+            out.append(_Sentence(m.start(), m.end(), m.group(0)))
+    return out
+
+
+def _sentence_of(sents: list[_Sentence], pos: int) -> _Sentence | None:
+    for s in sents:
+        if s.start <= pos < s.end:
+            return s
+    return None
+
+
+def _negated(sentence: str, cue: str, cues: _Cues) -> bool:
+    i = sentence.find(cue)
+    window = sentence[max(0, i - 4):i]
+    return any(n in window for n in cues.negations)
+
+
+def _classify(text: str, ents: list[Entity]) -> tuple[str, list[str]]:
+    try:
+        from .classify import classify
+    except ImportError:  # pragma: no cover - the classifier ships with the package
+        classify = None
+    if classify is not None:
+        try:
+            code, cue_ids = classify(text, ents)
+            return code, list(cue_ids)
+        except Exception:
+            log.exception("case-type classification failed")
+    codes = [e.value.get("code") for e in ents if e.label == "CASE_TYPE" and e.value]
+    return (codes[0] if codes else "other"), []
+
+
+def _party(e: Entity, text: str, cues: _Cues, origin_places: list[Entity]) -> Party:
+    name = (e.value or {}).get("name") or e.text
+    party = Party(name=name)
+    tail = text[e.end:e.end + 64]
+    m = cues.patterns["report.party.description"].match(tail)
+    if m:
+        fire("report.party.description")
+        body = m.group("body")
+        g = regex.search(r"(?<![\p{Han}])([男女])(?:性)?(?=[，,、。；\s）)]|$)", body)
+        if g:
+            party.gender = g.group(1)
+        a = regex.search(r"(\d{1,3})岁", body)
+        if a:
+            party.age = int(a.group(1))
+        lo, hi = e.end + m.start("body"), e.end + m.end("body")
+        for p in origin_places:
+            if lo <= p.start and p.end <= hi:
+                party.origin = (p.value or {}).get("name") or p.text
+                break
+    if party.gender is None:
+        title = cues.hit("report.party.gender_title", e.text)
+        if title:
+            party.gender = "女" if title == "女士" else "男"
+    if party.origin is None:
+        # 家住X / 户籍地X right after the name
+        m2 = regex.match(r"^[，,\s]{0,2}(?:家住|户籍地|住)", tail)
+        if m2:
+            for p in origin_places:
+                if e.end + m2.end() <= p.start <= e.end + m2.end() + 2:
+                    party.origin = (p.value or {}).get("name") or p.text
+                    break
+    return party
+
+
+def _county(article: Article, ents: list[Entity]) -> str | None:
+    try:
+        from .entities import place as place_mod
+    except ImportError:  # pragma: no cover
+        place_mod = None
+    county_of = getattr(place_mod, "county_of", None)
+    if article.dateline is not None and county_of is not None:
+        c = county_of(article.dateline.model_dump())
+        if c:
+            return c
+    for e in ents:
+        if e.label == "UNIT" and e.value:
+            m = regex.match(r"^(?:[\p{Han}]{2,6}?[省市])?([\p{Han}]{1,6}?(?:县|区|市))公安局", e.value.get("name", ""))
+            if m:
+                return m.group(1)
+    return None
+
+
+def _money(e: Entity) -> Money | None:
+    if not e.value or "amount" not in e.value:
+        return None
+    return Money.model_validate({k: v for k, v in e.value.items() if k in Money.model_fields})
+
+
+def _date(e: Entity) -> DateValue | None:
+    if not e.value or "iso" not in e.value:
+        return None
+    return DateValue.model_validate({k: v for k, v in e.value.items() if v is not None})
+
+
+def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None = None) -> list[CaseReport]:
+    """The criminal cases ``article`` reports (none for statistics, campaign and service stories)."""
+    rules = rules or load_rules()
+    cues = _cues(rules)
+    text = article.text
+    if not text.strip():
+        return []
+    sents = _sentences(text)
+    events: set[str] = set()
+    for s in sents:
+        if cues.hit("report.statistics", s.text):
+            continue
+        for gid in ("report.event.reported", "report.event.loss", "report.event.arrest", "report.event.prevented"):
+            if cues.hit(gid, s.text):
+                events.add(gid)
+    ents = article.entities
+    parties = [e for e in ents if e.label == "PERSON" and e.role in ("victim", "suspect")]
+    if parties:
+        events.add("parties")
+    if len(events) < cues.min_events:
+        return []
+    code, cue_ids = _classify((article.headline or "") + "\n" + text, ents)
+    if code in ("other", None) and "report.event.loss" not in events and "report.event.arrest" not in events:
+        return []
+    report = CaseReport(
+        case_type=code,
+        headline=article.headline or None,
+        issue_date=issue,
+        reporters=list(article.reporters),
+        correspondents=list(article.correspondents),
+        case_type_cues=cue_ids,
+    )
+    evidence: list[Entity] = []
+    report.county = _county(article, ents)
+    for e in ents:
+        if e.label == "UNIT" and e.value and e.value.get("name") not in report.units:
+            report.units.append(e.value["name"])
+            evidence.append(e)
+    places = [e for e in ents if e.label == "PLACE"]
+    seen: dict[str, set[str]] = {"officer": set(), "victim": set(), "suspect": set()}
+    for e in ents:
+        if e.label != "PERSON" or e.role not in seen:
+            continue
+        name = (e.value or {}).get("name") or e.text
+        party = _party(e, text, cues, places) if e.role != "officer" else None
+        if name in seen[e.role]:
+            # a later mention may carry the description: fill what is missing
+            if party is not None:
+                target = next(p for p in (report.victims if e.role == "victim" else report.suspects)
+                              if p.name == name)
+                for f in ("gender", "age", "origin"):
+                    if getattr(target, f) is None and getattr(party, f) is not None:
+                        setattr(target, f, getattr(party, f))
+            continue
+        seen[e.role].add(name)
+        evidence.append(e)
+        if e.role == "officer":
+            report.officers.append(name)
+        elif e.role == "victim":
+            report.victims.append(party)
+        else:
+            report.suspects.append(party)
+    _fill_money(report, ents, sents, cues, evidence, events)
+    _fill_dates(report, ents, sents, cues, evidence)
+    _fill_outcome(report, sents, cues, events)
+    report.method = _methods(text, cues)
+    report.evidence = evidence
+    return [report]
+
+
+def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], cues: _Cues,
+                evidence: list[Entity], events: set[str]) -> None:
+    lost: list[Entity] = []
+    recovered: list[Entity] = []
+    for e in ents:
+        if e.label != "MONEY" or not e.value:
+            continue
+        s = _sentence_of(sents, e.start)
+        if s is None or cues.hit("report.statistics", s.text):
+            continue
+        # the clause holding the amount decides first; the sentence is the fallback
+        clause = _clause(s, e)
+        if cues.hit("report.money.recovered", clause):
+            recovered.append(e)
+        elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
+            lost.append(e)
+    if lost:
+        best = max(lost, key=lambda e: e.value.get("amount", 0))
+        report.amount_lost = _money(best)
+        evidence.append(best)
+    if recovered:
+        best = max(recovered, key=lambda e: e.value.get("amount", 0))
+        report.amount_recovered = _money(best)
+        evidence.append(best)
+    text = "".join(s.text for s in sents)
+    if report.amount_recovered is None and report.amount_lost is not None:
+        if cues.hit("report.money.full_recovery", text):
+            report.amount_recovered = report.amount_lost.model_copy()
+    if "report.event.prevented" in events and report.amount_lost is None and recovered:
+        report.amount_lost = report.amount_recovered.model_copy() if report.amount_recovered else None
+
+
+def _clause(s: _Sentence, e: Entity) -> str:
+    """The comma-delimited clause of sentence ``s`` around entity ``e`` (and the one before it)."""
+    rel_start, rel_end = e.start - s.start, e.end - s.start
+    left = max(s.text.rfind("，", 0, rel_start), s.text.rfind(",", 0, rel_start))
+    left2 = max(s.text.rfind("，", 0, max(left, 0)), -1) if left > 0 else -1
+    right = s.text.find("，", rel_end)
+    return s.text[left2 + 1: right if right >= 0 else len(s.text)]
+
+
+def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], cues: _Cues,
+                evidence: list[Entity]) -> None:
+    reported = arrested = None
+    occurred: list[Entity] = []
+    for e in ents:
+        if e.label != "DATE" or not e.value or not e.value.get("iso"):
+            continue
+        s = _sentence_of(sents, e.start)
+        if s is None:
+            continue
+        clause = _clause(s, e)
+        if reported is None and (cues.hit("report.date.reported", clause)):
+            reported = e
+            continue
+        if arrested is None and cues.hit("report.date.arrested", s.text):
+            arrested = e
+            continue
+        if cues.hit("report.date.suspect_activity", clause):
+            continue
+        if cues.hit("report.date.occurred", s.text):
+            occurred.append(e)
+    if reported is None:
+        # the report sentence may name its date in an earlier clause: 7月22日中午，派出所接群众报警称…
+        for e in ents:
+            if e.label == "DATE" and e.value and e.value.get("iso") and e is not arrested:
+                s = _sentence_of(sents, e.start)
+                if s is not None and cues.hit("report.date.reported", s.text) and e not in occurred:
+                    reported = e
+                    break
+    if reported is not None:
+        report.reported_on = _date(reported)
+        evidence.append(reported)
+    if arrested is not None:
+        report.arrested_on = _date(arrested)
+        evidence.append(arrested)
+    limit = report.reported_on.iso if report.reported_on else None
+    cands = [e for e in occurred if e is not reported and (limit is None or e.value["iso"][:10] <= limit)]
+    if cands:
+        first = min(cands, key=lambda e: e.value["iso"])
+        report.occurred_on = _date(first)
+        evidence.append(first)
+
+
+def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, events: set[str]) -> None:
+    found: set[str] = set()
+    for s in sents:
+        for name in ("prevented", "recovered", "frozen", "arrested", "detained", "prosecuted", "solved"):
+            cue = cues.hit(f"report.outcome.{name}", s.text)
+            if cue and not _negated(s.text, cue, cues):
+                found.add(name)
+    if report.amount_recovered is not None:
+        found.add("recovered")
+    order = ("prevented", "recovered", "frozen", "arrested", "detained", "prosecuted", "solved")
+    report.outcome = [o for o in order if o in found]
+    if "prevented" in found and report.amount_lost is not None and report.amount_recovered is None:
+        report.amount_recovered = report.amount_lost.model_copy()
+
+
+def _methods(text: str, cues: _Cues) -> list[str]:
+    out: list[str] = []
+    for m in cues.method_re.finditer(text):
+        if m.group(0) not in out:
+            out.append(m.group(0))
+    return out
