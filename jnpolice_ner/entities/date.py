@@ -1,18 +1,538 @@
-"""DATE: recognition and normalization (to be written; see entities/__init__.py for the interface)."""
+"""DATE: calendar expressions and the deictic words resolvable from the issue date (rules/date.yaml).
+
+Surface forms it handles (annotation.md): ``7月22日中午`` (day, part_of_day noon), ``今年2月份``
+(month), ``2015年`` (year), ``8月8日至10日`` (``2016-08-08/2016-08-10``), ``4月9日11时许`` (time 11:00,
+approximate), ``2025年04月02日 20:02``, ``今年``/``去年``, ``当天``/``次日`` (the date last mentioned),
+``昨天`` (from the issue date), ``5月中旬`` (a day interval), ``大年初一`` (a lunar day).
+
+Year choices (documented in rules/date.yaml and the report):
+
+* a date without a year takes the year of the last date in the same article that gave a year
+  together with a month (``2015年3月5日…8月10日`` → 2015-08-10; ``date.year_anchor``), unless
+  that would fall after the issue date; otherwise the issue date's year, or the year before when
+  that would fall after the issue date; with neither, ``--MM-DD`` / ``--MM``;
+* a year alone (``自2015年以来``) does not anchor later dates;
+* an anaphoric word (``当天``) with no earlier day in the article, a deictic word with no issue date,
+  and a bare day (``10日``) with no month to take keep their span with ``value`` None;
+* lunar days convert through the Chinese New Year table: exact for 正月 and 大年初N; other lunar
+  months are approximated (29.53 days a month, 腊月 taken as 30 days) and marked ``approximate``.
+
+>>> from jnpolice_ner.ruleset import load_rules
+>>> [c.rule_id for c in recognize("7月22日中午，他报警。", load_rules())]
+['date.month_day']
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
+import functools
+from typing import Any
+
+import regex
+
+from .. import numerals
 from ..candidates import Candidate
 from ..context import Context
 from ..ruleset import RuleSet
+from ..trace import fire
 
 LABEL = "DATE"
 ORDER = 40
 
+_CONNECTORS = "至到~～-—－"
+_QUOTE_OPEN, _QUOTE_CLOSE = "“「『", "”」』"
+
+
+def _alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+class _Compiled:
+    """The date rules of one RuleSet: one combined regex (a named group per rule) and the tables."""
+
+    def __init__(self, rules: RuleSet):
+        f = rules["date"]
+        self.f = f
+        self.rules = rules
+        self.deictic_years: dict[str, int] = dict(f.extra("deictic_years") or {})
+        self.anaphoric_years: dict[str, int] = dict(f.extra("anaphoric_years") or {})
+        self.deictic_days: dict[str, int] = dict(f.extra("deictic_days") or {})
+        self.deictic_months: dict[str, int] = dict(f.extra("deictic_months") or {})
+        self.anaphoric_days: dict[str, int] = dict(f.extra("anaphoric_days") or {})
+        self.anaphoric_pod: dict[str, str] = dict(f.extra("anaphoric_part_of_day") or {})
+        self.word_stops: dict[str, list[str]] = dict(f.extra("word_stops") or {})
+        self.pod: dict[str, str] = dict(f.extra("part_of_day") or {})
+        self.approx = list(f.extra("approximate") or [])
+        self.xun: dict[str, list[int]] = dict(f.extra("xun") or {})
+        self.half_years: dict[str, list[int]] = dict(f.extra("half_years") or {})
+        self.lunar_months: dict[str, int] = dict(f.extra("lunar_months") or {})
+        self.lunar_new_year: dict[int, _dt.date] = {
+            int(k): _dt.date.fromisoformat(str(v)) for k, v in (f.extra("lunar_new_year") or {}).items()
+        }
+        self.bare_before = set(f.extra("bare_day_before") or "")
+        self.bare_not_after = list(f.extra("bare_day_not_after") or [])
+        self.habitual_re = regex.compile(_alternation(list(f.extra("habitual_cues") or ["每天"])))
+        self.hab_win_ana = int(f.extra("habitual_window_anaphoric") or 30)
+        self.hab_win_cal = int(f.extra("habitual_window_calendar") or 4)
+        self.clause_breaks = str(f.extra("clause_breaks") or "，。；！？\n")
+        words = {
+            "DEICTIC_YEAR": _alternation(list(self.deictic_years)),
+            "ANAPHORIC_YEAR": _alternation(list(self.anaphoric_years)),
+            "DEICTIC_DAY": _alternation(list(self.deictic_days)),
+            "DEICTIC_MONTH": _alternation(list(self.deictic_months)),
+            "ANAPHORIC_DAY": _alternation(list(self.anaphoric_days)),
+            "LUNAR_MONTH": _alternation(list(self.lunar_months)),
+            "POD": _alternation(list(self.pod)),
+            "APPROX": _alternation(self.approx),
+            "XUN": _alternation(list(self.xun)),
+            "MEDGE": _alternation(list(f.extra("month_edges") or ["底"])),
+            "HALF": _alternation(list(self.half_years)),
+            "YEDGE": _alternation(list(f.extra("year_edges") or ["底"])),
+        }
+        # date macros may use each other ({DTAIL} uses {CLOCK}): expand until stable
+        own = {str(k): str(v) for k, v in (f.extra("macros") or {}).items()}
+        for _ in range(4):
+            own = {k: numerals.expand_macros(v, {**words, **own}, rules) for k, v in own.items()}
+        table = {**words, **own}
+        parts, self.ids = [], []
+        for n, r in enumerate(f.rules):
+            if r.pattern:
+                parts.append(f"(?P<r{n}>{numerals.expand_macros(r.pattern, table, rules)})")
+                self.ids.append((f"r{n}", r.id, r.score))
+        self.master = regex.compile("|".join(parts))
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(rules: RuleSet) -> _Compiled:
+    return _Compiled(rules)
+
+
+# ---------------------------------------------------------------------------------------------
+# recognition
+
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
-    return []
+    """DATE candidates; ``data`` holds the parsed fields for ``resolve``."""
+    comp = _compiled(rules)
+    out: list[Candidate] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        m = comp.master.search(text, pos)
+        if m is None:
+            break
+        first = _parse_match(text, m, comp, bare_ok=False)
+        if first is None:
+            pos = m.start() + 1
+            continue
+        start, end, rule_id, score, fields = first
+        data: dict[str, Any] = {"a": fields}
+        # an interval: 8月8日至10日, 2017年7月至2018年6月
+        if end < n - 1 and text[end] in _CONNECTORS and fields["kind"] == "calendar":
+            m2 = comp.master.match(text, end + 1)
+            second = _parse_match(text, m2, comp, bare_ok=True) if m2 else None
+            if second is not None and second[4]["kind"] == "calendar" and _compatible(fields, second[4]):
+                data["b"] = second[4]
+                end = second[1]
+                fire("date.interval")
+        if _habitual(text, start, fields, comp):
+            fire("date.negative.habitual")
+            pos = end
+            continue
+        fire(rule_id)
+        out.append(Candidate(LABEL, start, end, rule_id, score=score, data=data))
+        pos = end
+    return out
+
+
+def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | None:
+    """(start, end, rule_id, score, fields) for a match of the master regex, or None to skip."""
+    rule_id, score = "", 0.5
+    for group, rid, sc in comp.ids:
+        if m.group(group) is not None:
+            rule_id, score = rid, sc
+            break
+    if not rule_id or m.end() <= m.start():
+        return None
+    g = m.groupdict()
+    start, end = m.start(), m.end()
+    fields: dict[str, Any] = {"kind": "calendar"}
+    word = g.get("dd") or g.get("ad") or g.get("dy") or g.get("dmo") or g.get("ay")
+    if word:
+        for stop in comp.word_stops.get(word, ()):
+            if text.startswith(stop, m.start() + len(word)):
+                fire("date.negative.word")
+                return None
+    if rule_id == "date.day_only" and not bare_ok:
+        before = text[start - 1] if start > 0 else "\n"
+        after = text[end:end + 3]
+        if before not in comp.bare_before or any(after.startswith(w) for w in comp.bare_not_after):
+            fire("date.negative.bare_day")
+            return None
+    if rule_id == "date.day_only" and bare_ok and any(text.startswith(w, end) for w in comp.bare_not_after):
+        return None
+    t = numerals.tables(comp.rules)
+
+    def num(s: str | None) -> int | None:
+        if not s:
+            return None
+        if s == "元":
+            return 1
+        v = numerals.parse_number(s, comp.rules)
+        return int(v) if isinstance(v, (int, float)) and v == int(v) else None
+
+    if g.get("y"):
+        y = g["y"]
+        fields["y"] = int(y) if y.isdigit() else num("".join(c for c in y))
+    if g.get("dy"):
+        fields["dy"] = comp.deictic_years[g["dy"]]
+    if g.get("ay"):
+        fields["ay"] = comp.anaphoric_years[g["ay"]]
+    if g.get("m"):
+        fields["m"] = num(g["m"])
+        if not fields["m"] or not 1 <= fields["m"] <= 12:
+            return None
+    if g.get("d"):
+        fields["d"] = num(g["d"])
+        if not fields["d"] or not 1 <= fields["d"] <= 31:
+            return None
+    if g.get("dd"):
+        fields.update(kind="deictic_day", off=comp.deictic_days[g["dd"]])
+    if g.get("dmo"):
+        fields.update(kind="deictic_month", off=comp.deictic_months[g["dmo"]])
+    if g.get("ad"):
+        fields.update(kind="anaphoric_day", off=comp.anaphoric_days[g["ad"]])
+        if g["ad"] in comp.anaphoric_pod:
+            fields["pod"] = comp.anaphoric_pod[g["ad"]]
+    if g.get("ld"):
+        ld = g["ld"]
+        ln = num(ld[1:]) if ld.startswith("初") else num(ld)
+        if not ln or not 1 <= ln <= 30:
+            return None
+        fields.update(kind="lunar", lm=comp.lunar_months.get(g.get("lm") or "正", 1), ld=ln)
+        if g.get("lnewyear") and ld == "三十":
+            fields.update(lm=12, ld=30)
+    if g.get("xun"):
+        fields["xun"] = comp.xun[g["xun"]]
+        fire("date.xun")
+    if g.get("medge") or g.get("yedge"):
+        fire("date.month_edge")
+    if g.get("yx"):
+        fields["half"] = comp.half_years[g["yx"]]
+        fire("date.month_edge")
+    if g.get("pod"):
+        fields["pod"] = comp.pod[g["pod"]]
+    if g.get("pod") or fields.get("pod"):
+        fire("date.part_of_day")
+    if g.get("hh"):
+        hh = num(g["hh"]) if not g["hh"].isdigit() else int(g["hh"])
+        mi = 0
+        if g.get("mi"):
+            mi = int(g["mi"]) if g["mi"].isdigit() else (num(g["mi"]) or 0)
+        elif g.get("half"):
+            mi = 30
+        if hh is None or hh > 24 or mi > 59:
+            return None
+        fields["hh"], fields["mi"] = hh, mi
+        fire("date.clock")
+    if g.get("approx"):
+        fields["approx"] = True
+    del t
+    return start, end, rule_id, score, fields
+
+
+def _compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether ``b`` can close an interval opened by ``a`` (8月8日 … 10日; 2017年7月 … 2018年6月)."""
+    if "d" in b and "m" not in b and "d" not in a:
+        return False
+    if "m" in b and "m" not in a:
+        return False
+    return "y" in b or "m" in b or "d" in b
+
+
+def _habitual(text: str, start: int, fields: dict[str, Any], comp: _Compiled) -> bool:
+    """A recurring date: 每年8月10日, or 当天 after 每天 in the same clause."""
+    window = comp.hab_win_ana if fields["kind"] == "anaphoric_day" else comp.hab_win_cal
+    left = text[max(0, start - window):start]
+    for ch in comp.clause_breaks:
+        k = left.rfind(ch)
+        if k >= 0:
+            left = left[k + 1:]
+    return comp.habitual_re.search(left) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# resolution
+
+
+def _last_day(month_len_year: int, month: int) -> int:
+    return calendar.monthrange(month_len_year, month)[1]
+
+
+def _safe_date(y: int, m: int, d: int) -> _dt.date | None:
+    try:
+        return _dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _prev_dates(cand: Candidate, ctx: Context) -> list[Candidate]:
+    return [c for c in ctx.cands if c.label == LABEL and c.end <= cand.start and c.value]
+
+
+def _anchor(cand: Candidate, ctx: Context) -> tuple[int, _dt.date | None] | None:
+    """The year (and date) of the last earlier date in the article with a year and a month."""
+    for c in reversed(_prev_dates(cand, ctx)):
+        if c.data.get("explicit_year") and c.value and c.value.get("granularity") in ("month", "day"):
+            iso = c.value["iso"].split("/")[-1]
+            try:
+                y = int(iso[:4])
+            except ValueError:
+                continue
+            return y, None
+    return None
+
+
+def _last_day_date(cand: Candidate, ctx: Context) -> _dt.date | None:
+    """The day last mentioned (``ctx.last_date`` when it is a day, else the last earlier day)."""
+    values = []
+    if ctx.last_date:
+        values.append(ctx.last_date)
+    values.extend(c.value for c in reversed(_prev_dates(cand, ctx)))
+    for v in values:
+        if v and v.get("granularity") == "day" and not str(v.get("iso", "")).startswith("-"):
+            try:
+                return _dt.date.fromisoformat(str(v["iso"]).split("/")[0])
+            except ValueError:
+                continue
+    return None
+
+
+def _in_quotes(text: str, start: int, lo: int) -> bool:
+    """Whether ``start`` lies inside an open “…” in the same paragraph."""
+    seg = text[max(lo, start - 200):start]
+    nl = seg.rfind("\n")
+    if nl >= 0:
+        seg = seg[nl + 1:]
+    opened = max(seg.rfind(q) for q in _QUOTE_OPEN)
+    closed = max(seg.rfind(q) for q in _QUOTE_CLOSE)
+    return opened > closed
+
+
+def _year_for(month: int, day: int | None, cand: Candidate, ctx: Context) -> int | None:
+    """The year of a month(-day) written without one (anchor, then the issue date)."""
+    issue = ctx.issue_date
+    anc = _anchor(cand, ctx)
+    if anc is not None:
+        y = anc[0]
+        probe = _safe_date(y, month, day or 1)
+        if issue is None or (probe is not None and probe <= issue):
+            if issue is None or y != issue.year:
+                fire("date.year_anchor")
+            return y
+    if issue is None:
+        return None
+    probe = _safe_date(issue.year, month, day or 1)
+    if probe is None:
+        probe = _dt.date(issue.year, month, 1)
+    return issue.year - 1 if probe > issue else issue.year
+
+
+def _lunar_to_date(y: int, lm: int, ld: int, comp: _Compiled) -> tuple[_dt.date, bool] | None:
+    """The Gregorian date of lunar month/day ``lm``/``ld`` of lunar year ``y`` (exact for 正月)."""
+    if lm == 12:
+        nxt = comp.lunar_new_year.get(y + 1)
+        if nxt is None:
+            return None
+        return nxt - _dt.timedelta(days=30 - ld + 1), True
+    ny = comp.lunar_new_year.get(y)
+    if ny is None:
+        return None
+    if lm == 1:
+        return ny + _dt.timedelta(days=ld - 1), False
+    return ny + _dt.timedelta(days=round((lm - 1) * 29.53) + ld - 1), True
+
+
+def _resolve_calendar(f: dict[str, Any], cand: Candidate, ctx: Context, inherit: dict[str, Any] | None = None
+                      ) -> tuple[str, str, int | None, bool] | None:
+    """(iso, granularity, year, explicit_year) of one calendar part; ``inherit`` fills missing y/m."""
+    issue = ctx.issue_date
+    explicit = False
+    y = f.get("y")
+    if y is not None:
+        explicit = True
+    elif "dy" in f:
+        if issue is None:
+            return None
+        y, explicit = issue.year + f["dy"], True
+    elif "ay" in f:
+        last = _last_day_date(cand, ctx)
+        base = last.year if last else (ctx.last_date and _iso_year(ctx.last_date))
+        if base:
+            y, explicit = base + f["ay"], True
+    m, d = f.get("m"), f.get("d")
+    if inherit is not None:
+        if y is None:
+            y = inherit.get("year")
+        if m is None and d is not None:
+            m = inherit.get("m")
+    if m is None and d is not None:
+        # a bare day: the month of the day last mentioned, else of the issue date
+        last = _last_day_date(cand, ctx)
+        if last is not None:
+            y = y or last.year
+            m = last.month
+        elif issue is not None:
+            y, m = y or issue.year, issue.month
+            if d > issue.day:
+                prev = issue.replace(day=1) - _dt.timedelta(days=1)
+                y, m = prev.year, prev.month
+        else:
+            return None
+    if m is None:
+        if y is None:
+            return None
+        if "half" in f:
+            a, b = f["half"]
+            return f"{y:04d}-{a:02d}/{y:04d}-{b:02d}", "month", y, explicit
+        return f"{y:04d}", "year", y, explicit
+    if y is None:
+        y = _year_for(m, d, cand, ctx)
+    if d is None:
+        if "xun" in f:
+            a, b = f["xun"]
+            if y is None:
+                return f"--{m:02d}-{a:02d}/--{m:02d}-{min(b, 31 if b > 20 else b):02d}", "day", None, False
+            b = min(b, _last_day(y, m))
+            return f"{y:04d}-{m:02d}-{a:02d}/{y:04d}-{m:02d}-{b:02d}", "day", y, explicit
+        if y is None:
+            return f"--{m:02d}", "month", None, False
+        return f"{y:04d}-{m:02d}", "month", y, explicit
+    if y is None:
+        return f"--{m:02d}-{d:02d}", "day", None, False
+    if _safe_date(y, m, d) is None:
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}", "day", y, explicit
+
+
+def _iso_year(v: dict[str, Any]) -> int | None:
+    s = str(v.get("iso") or "")
+    return int(s[:4]) if s[:4].isdigit() else None
+
+
+def _clock(f: dict[str, Any], value: dict[str, Any]) -> None:
+    """Add part_of_day, time and approximate to ``value``."""
+    pod = f.get("pod")
+    if pod:
+        value["part_of_day"] = pod
+    if "hh" in f:
+        hh, mi = f["hh"], f["mi"]
+        if pod in ("afternoon", "evening") and hh < 12:
+            hh += 12
+        elif pod == "noon" and hh < 6:
+            hh += 12
+        elif pod == "night" and hh == 12:
+            hh = 0
+        hh %= 24
+        value["time"] = f"{hh:02d}:{mi:02d}"
+    if f.get("approx"):
+        value["approximate"] = True
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:
+    """Fill ``cand.value`` (see the module docstring) and remember it as ``ctx.last_date``."""
+    comp = _compiled(ctx.rules)
+    a = cand.data["a"]
+    kind = a["kind"]
+    issue = ctx.issue_date
+    value: dict[str, Any] | None = None
+    if kind == "deictic_day":
+        base = issue
+        if _in_quotes(ctx.text, cand.start, ctx.start):
+            scene = _last_day_date(cand, ctx)
+            if scene is not None:
+                base = scene
+                fire("date.quoted_speech")
+        if base is not None:
+            day = base + _dt.timedelta(days=a["off"])
+            value = {"iso": day.isoformat(), "granularity": "day"}
+    elif kind == "deictic_month":
+        if issue is not None:
+            y, m = issue.year, issue.month + a["off"]
+            y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+            value = {"iso": f"{y:04d}-{m:02d}", "granularity": "month"}
+    elif kind == "anaphoric_day":
+        last = _last_day_date(cand, ctx)
+        if last is not None:
+            day = last + _dt.timedelta(days=a["off"])
+            value = {"iso": day.isoformat(), "granularity": "day"}
+    elif kind == "lunar":
+        value = _resolve_lunar(a, cand, ctx, comp)
+    else:
+        first = _resolve_calendar(a, cand, ctx)
+        if first is not None:
+            iso, gran, year, explicit = first
+            cand.data["explicit_year"] = explicit
+            value = {"iso": iso, "granularity": gran}
+            b = cand.data.get("b")
+            if b is not None:
+                second = _resolve_calendar(b, cand, ctx, inherit={"year": year, "m": a.get("m")})
+                if second is not None:
+                    iso2, gran2 = second[0], second[1]
+                    lo = iso.split("/")[0]
+                    hi = iso2.split("/")[-1]
+                    value = {"iso": f"{lo}/{hi}", "granularity": _finer(gran, gran2)}
+    if value is not None:
+        _clock(a, value)
+        ctx.last_date = value
+    cand.value = value
     return True
+
+
+def _finer(a: str, b: str) -> str:
+    order = {"year": 0, "month": 1, "day": 2}
+    return a if order.get(a, 0) >= order.get(b, 0) else b
+
+
+def _resolve_lunar(a: dict[str, Any], cand: Candidate, ctx: Context, comp: _Compiled) -> dict[str, Any] | None:
+    issue = ctx.issue_date
+    lm, ld = a["lm"], a["ld"]
+    if issue is None:
+        return None
+    best: tuple[_dt.date, bool] | None = None
+    for y in (issue.year + 1, issue.year, issue.year - 1):
+        r = _lunar_to_date(y, lm, ld, comp)
+        if r is not None and r[0] <= issue:
+            best = r
+            break
+    if best is None:
+        return None
+    value: dict[str, Any] = {"iso": best[0].isoformat(), "granularity": "day", "calendar": "lunar"}
+    if best[1]:
+        value["approximate"] = True
+    return value
+
+
+def parse_date(text: str, issue_date: str | _dt.date | None = None, rules: RuleSet | None = None
+               ) -> dict[str, Any] | None:
+    """The value of a date expression that fills ``text`` (no article context), or None.
+
+    >>> parse_date("8月8日至10日", "2016-08-20")
+    {'iso': '2016-08-08/2016-08-10', 'granularity': 'day'}
+    >>> parse_date("4月9日11时许", "2016-08-20")
+    {'iso': '2016-04-09', 'granularity': 'day', 'time': '11:00', 'approximate': True}
+    >>> parse_date("12月5日", "2016-08-20")["iso"]
+    '2015-12-05'
+    >>> parse_date("7月22日")["iso"]
+    '--07-22'
+    """
+    from ..ruleset import load_rules
+
+    rules = rules or load_rules()
+    issue = _dt.date.fromisoformat(issue_date) if isinstance(issue_date, str) else issue_date
+    cands = [c for c in recognize(text, rules) if c.start == 0 and c.end == len(text)]
+    if not cands:
+        return None
+    ctx = Context(text=text, rules=rules, issue_date=issue, cands=cands, end=len(text))
+    resolve(cands[0], ctx)
+    return cands[0].value

@@ -1,18 +1,232 @@
-"""MONEY: recognition and normalization (to be written; see entities/__init__.py for the interface)."""
+"""MONEY: amounts of money with their unit, currency word and qualifiers (rules/money.yaml).
+
+Surface forms it handles (annotation.md): ``1万元`` (10000 exact), ``8万余元`` (more_than),
+``三四万元`` (range 30000–40000), ``人民币3190元``, ``5000元人民币``, ``近10万元`` (about),
+``不到1000元`` (less_than), ``数千元`` (range 1000–10000), ``3000美元`` (USD) and, next to a money
+cue such as 被骗/转账/涉案金额, bare ``58万`` or ``两万多``. Counts (``三四百人``, ``58万人``),
+durations (``十余天``) and dates never match: a money span needs a money unit, a currency word
+or a money cue and no classifier after it.
+
+>>> from jnpolice_ner.ruleset import load_rules
+>>> [(c.start, c.end, c.data["value"]["amount"]) for c in recognize("他被骗走8万余元。", load_rules())]
+[(4, 9, 80000)]
+"""
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
+import regex
+
+from .. import numerals
 from ..candidates import Candidate
 from ..context import Context
 from ..ruleset import RuleSet
+from ..trace import fire
 
 LABEL = "MONEY"
 ORDER = 50
 
+_SENTENCE_END = "。！？；\n"
+
+
+def _alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+class _Compiled:
+    """The money rules of one RuleSet, with macros expanded and word tables indexed."""
+
+    def __init__(self, rules: RuleSet):
+        f = rules["money"]
+        self.lq: dict[str, str] = dict(f.extra("leading_qualifiers") or {})
+        self.tq: dict[str, str] = dict(f.extra("trailing_qualifiers") or {})
+        self.units: dict[str, str] = dict(f.extra("units") or {})
+        self.cur_pre: dict[str, str] = dict(f.extra("currency_prefix") or {})
+        self.cur_post: dict[str, str] = dict(f.extra("currency_postfix") or {})
+        self.kuai_follow = set(f.extra("kuai_follow") or "")
+        self.yuan_stop = set(f.extra("yuan_stop") or "")
+        self.classifiers = set(f.extra("classifiers") or "")
+        cues = list(f.extra("context_cues") or [])
+        self.cue_re = regex.compile(_alternation(cues)) if cues else None
+        macros = {
+            "LQ": _alternation(list(self.lq)),
+            "TQ": _alternation(list(self.tq)),
+            "UNIT": _alternation(list(self.units)),
+            "CURPRE": _alternation(list(self.cur_pre)),
+            "CURPOST": _alternation(list(self.cur_post)),
+        }
+        self.patterns: list[tuple[str, Any, Any]] = []
+        for r in f.rules:
+            if r.pattern:
+                self.patterns.append((r.id, regex.compile(numerals.expand_macros(r.pattern, macros, rules)), r))
+        self.rules = rules
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(rules: RuleSet) -> _Compiled:
+    return _Compiled(rules)
+
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
-    return []
+    """MONEY candidates with their value in ``data["value"]`` (see module docstring)."""
+    comp = _compiled(rules)
+    out: list[Candidate] = []
+    covered = bytearray(len(text))  # 1 where an earlier candidate lies
+    for rule_id, pat, rule in comp.patterns:
+        bare = rule_id.endswith(".bare")
+        pos, n = 0, len(text)
+        while pos < n:
+            m = pat.search(text, pos)
+            if m is None:
+                break
+            cand = _candidate(text, m, rule_id, rule, comp, bare)
+            if cand is None:
+                pos = m.start() + 1
+                continue
+            if (covered.find(1, cand.start, cand.end) >= 0) if bare else (
+                    covered.find(0, cand.start, cand.end) < 0):
+                pos = m.start() + 1
+                continue
+            out.append(cand)
+            covered[cand.start:cand.end] = b"\x01" * cand.length
+            pos = cand.end
+    return out
+
+
+def _strip_num(m: Any, group: str) -> tuple[str, int]:
+    """The numeral text of ``group`` without trailing separators, and its end offset."""
+    s = m.group(group)
+    end = m.end(group)
+    while s and s[-1] in ",.":
+        s, end = s[:-1], end - 1
+    return s, end
+
+
+def _candidate(text: str, m: Any, rule_id: str, rule: Any, comp: _Compiled, bare: bool) -> Candidate | None:
+    t = numerals.tables(comp.rules)
+    num, num_end = _strip_num(m, "num")
+    if not num:
+        return None
+    gd = m.groupdict()
+    end = m.end()
+    if num_end != m.end("num"):
+        # a separator dangled after the number: only acceptable when the number ends the span
+        if any(gd.get(g) for g in ("unit", "num2", "unit2", "cpost", "tq")):
+            return None
+        end = num_end
+    unit = gd.get("unit2") or gd.get("unit")
+    # 元旦 / 元宵: 元 starts a word; 3块手表: 块 is a classifier
+    for g in ("unit", "unit2"):
+        u = gd.get(g)
+        if u is None:
+            continue
+        nxt = text[m.end(g)] if m.end(g) < len(text) else ""
+        if u == "元" and nxt in comp.yuan_stop and nxt:
+            fire("money.negative.yuan_word")
+            return None
+        if u == "块" and nxt and nxt not in comp.kuai_follow:
+            return None
+    if bare:
+        core = "".join(c for c in num if c not in t.more)
+        mags = set(rule.extra("magnitudes") or ())
+        if not core or core[-1] not in mags:
+            return None
+        nxt = text[end] if end < len(text) else ""
+        if nxt and (nxt in comp.classifiers or nxt.isdigit() or nxt in t.digits or nxt in t.units):
+            fire("money.negative.classifier")
+            return None
+        if not _has_cue(text, m.start(), int(rule.extra("window") or 14), comp):
+            return None
+        fire("money.context.cue")
+    q = numerals.parse_amount(num, comp.rules)
+    if q is None:
+        return None
+    low, high = q.low, q.high
+    qualifier = q.qualifier
+    kinds = [q.kind]
+    if gd.get("num2") is not None:
+        num2, _ = _strip_num(m, "num2")
+        q2 = numerals.parse_amount(num2, comp.rules)
+        if q2 is None:
+            return None
+        if gd.get("unit") is None and not numerals.has_unit(num, comp.rules):
+            mult = numerals.magnitude_suffix(num2, comp.rules)
+            if mult > 1 and low * mult <= q2.low:
+                low = low * mult
+        high = q2.high if q2.high is not None else q2.low
+        if not high > low:
+            return None
+        qualifier = "range"
+        kinds.append(q2.kind)
+    if low <= 0:
+        return None
+    if qualifier != "range":
+        lead = comp.lq.get(gd.get("lq") or "")
+        trail = comp.tq.get(gd.get("tq") or "")
+        qualifier = lead or trail or qualifier
+    currency = comp.units.get(unit or "", "CNY")
+    if gd.get("cp"):
+        cp_cur = comp.cur_pre[gd["cp"]]
+        if currency == "CNY" or unit is None:
+            currency = cp_cur
+    if gd.get("cpost"):
+        currency = comp.cur_post[gd["cpost"]]
+    fire(rule_id)
+    if qualifier in ("more_than", "about", "less_than"):
+        fire("money.qualifier.reaching" if "reaching" in kinds else f"money.qualifier.{qualifier}")
+    if "pair" in kinds:
+        fire("money.range.pair")
+    if "vague" in kinds:
+        fire("money.range.vague")
+    if currency != "CNY":
+        fire("money.currency.foreign")
+    value: dict[str, Any] = {"amount": numerals.tidy(low), "currency": currency, "qualifier": qualifier}
+    if qualifier == "range" and high is not None:
+        value["amount_max"] = numerals.tidy(high)
+    score = rule.score
+    return Candidate(LABEL, m.start(), end, rule_id, score=score, data={"value": value})
+
+
+def _has_cue(text: str, start: int, window: int, comp: _Compiled) -> bool:
+    """A money cue word in the same sentence, within ``window`` characters before ``start``."""
+    if comp.cue_re is None:
+        return False
+    lo = max(0, start - window)
+    left = text[lo:start]
+    for ch in _SENTENCE_END:
+        k = left.rfind(ch)
+        if k >= 0:
+            left = left[k + 1:]
+    return comp.cue_re.search(left) is not None
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:
+    """Copy the value computed at recognition (a money value needs no article context)."""
+    value = cand.data.get("value")
+    if not value:
+        return False
+    cand.value = dict(value)
     return True
+
+
+def parse_money(text: str, rules: RuleSet | None = None) -> dict[str, Any] | None:
+    """The value of a money expression that fills ``text``, or None.
+
+    >>> parse_money("三四万元")
+    {'amount': 30000, 'currency': 'CNY', 'qualifier': 'range', 'amount_max': 40000}
+    >>> parse_money("人民币3190元")
+    {'amount': 3190, 'currency': 'CNY', 'qualifier': 'exact'}
+    >>> parse_money("30岁") is None
+    True
+    """
+    from ..ruleset import load_rules
+
+    rules = rules or load_rules()
+    best = None
+    for c in recognize(text, rules):
+        if c.start == 0 and c.end == len(text) and not c.rule_id.endswith(".bare"):
+            best = c.data["value"]
+            break
+    return best
