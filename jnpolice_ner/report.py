@@ -279,8 +279,23 @@ def _clause(s: _Sentence, e: Entity) -> str:
     return s.text[left2 + 1: right if right >= 0 else len(s.text)]
 
 
+def _cue_pos(cues: _Cues, rule_id: str, text: str, after: int = 0) -> int:
+    """Position of the first cue of ``rule_id`` in ``text`` at or after ``after`` (fires the rule), or -1."""
+    best = -1
+    for cue in cues.groups.get(rule_id, ()):
+        i = text.find(cue, after)
+        if i >= 0 and (best < 0 or i < best):
+            best = i
+    if best >= 0:
+        fire(rule_id)
+    return best
+
+
 def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], cues: _Cues,
                 evidence: list[Entity]) -> None:
+    """Report date: a date standing before 报警/报案 in its sentence (what follows 称 is the
+    victim's account). Arrest date: a date in a sentence with 抓获/刑事拘留. Occurrence: the
+    earliest incident date up to the report date, leaving out the suspect's history."""
     reported = arrested = None
     occurred: list[Entity] = []
     for e in ents:
@@ -289,33 +304,29 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         s = _sentence_of(sents, e.start)
         if s is None:
             continue
-        clause = _clause(s, e)
-        if reported is None and (cues.hit("report.date.reported", clause)):
+        rel = e.start - s.start
+        rep = _cue_pos(cues, "report.date.reported", s.text)
+        rep_after = _cue_pos(cues, "report.date.reported", s.text, rel)
+        if reported is None and rep_after >= 0 and "称" not in s.text[rel:rep_after]:
             reported = e
             continue
-        if arrested is None and cues.hit("report.date.arrested", s.text):
+        arr_after = _cue_pos(cues, "report.date.arrested", s.text, rel)
+        if arrested is None and arr_after >= 0 and (rep_after < 0 or arr_after < rep_after):
             arrested = e
             continue
-        if cues.hit("report.date.suspect_activity", clause):
+        sus = _cue_pos(cues, "report.date.suspect_activity", s.text)
+        if sus >= 0 and rep < 0:
             continue
         if cues.hit("report.date.occurred", s.text):
             occurred.append(e)
-    if reported is None:
-        # the report sentence may name its date in an earlier clause: 7月22日中午，派出所接群众报警称…
-        for e in ents:
-            if e.label == "DATE" and e.value and e.value.get("iso") and e is not arrested:
-                s = _sentence_of(sents, e.start)
-                if s is not None and cues.hit("report.date.reported", s.text) and e not in occurred:
-                    reported = e
-                    break
     if reported is not None:
         report.reported_on = _date(reported)
         evidence.append(reported)
     if arrested is not None:
         report.arrested_on = _date(arrested)
         evidence.append(arrested)
-    limit = report.reported_on.iso if report.reported_on else None
-    cands = [e for e in occurred if e is not reported and (limit is None or e.value["iso"][:10] <= limit)]
+    limit = report.reported_on.iso[:10] if report.reported_on else None
+    cands = [e for e in occurred if limit is None or e.value["iso"][:10] <= limit]
     if cands:
         first = min(cands, key=lambda e: e.value["iso"])
         report.occurred_on = _date(first)
