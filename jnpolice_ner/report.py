@@ -1,7 +1,8 @@
 """Article → ``CaseReport``: which articles report a case, and which fact fills which field.
 
 An article reports a case when its sentences show at least two kinds of case events (a report
-to the police, a loss, an arrest, a prevented fraud) outside statistics sentences. Fields
+to the police, a loss, an arrest, a prevented fraud) outside statistics sentences, and it has
+a concrete anchor (a day-precise date, a named victim or suspect, or an amount of money). Fields
 are filled from the article's entities by the cue groups of ``rules/report.yaml``, each
 sentence-local: a MONEY in a sentence with 被骗/转账 is the amount lost, a DATE in a sentence
 with 报警 is ``reported_on``, … ``case_type`` comes from the whole story (``classify``).
@@ -188,6 +189,13 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     if parties:
         events.add("parties")
     if len(events) < cues.min_events:
+        return []
+    # a concrete anchor: a day-precise date, a named party or an amount of money
+    anchored = bool(parties) or any(
+        e.label == "MONEY" or (e.label == "DATE" and (e.value or {}).get("granularity") == "day")
+        for e in ents
+    )
+    if not anchored:
         return []
     code, cue_ids = _classify((article.headline or "") + "\n" + text, ents)
     if code in ("other", None) and "report.event.loss" not in events and "report.event.arrest" not in events:

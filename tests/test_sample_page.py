@@ -1,0 +1,57 @@
+"""The corpus sample page (written by the project): entity floors and its two fraud cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import jnpolice_ner as jn
+from jnpolice_ner.evaluation import evaluate_file
+
+PAGES = Path(__file__).resolve().parent.parent / "corpus" / "pages"
+
+
+def test_sample_gold_is_consistent():
+    doc = json.loads((PAGES / "sample_page.jsonl").read_text("utf-8"))
+    assert doc["text"] == (PAGES / "sample_page.txt").read_text("utf-8")
+    for s in doc["spans"]:
+        assert doc["text"][s["start"]:s["end"]] == s["text"]
+
+
+def test_sample_entity_floors():
+    scores = evaluate_file(PAGES / "sample_page.jsonl")
+    assert scores["micro"]["f1"] >= 0.9
+    for label, row in scores.items():
+        if label != "micro" and row["gold"]:
+            assert row["f1"] >= 0.8, (label, row)
+
+
+@pytest.fixture(scope="module")
+def cases():
+    text = (PAGES / "sample_page.txt").read_text("utf-8")
+    return [r.model_dump(mode="json") for r in jn.extract(text, issue_date="2016-10-20")]
+
+
+def test_sample_has_two_fraud_cases(cases):
+    assert [c["case_type"] for c in cases] == ["fraud.brushing", "fraud.customer_service"]
+
+
+def test_sample_case_fields(cases):
+    a, b = cases
+    assert a["county"] == "汶上县" and b["county"] == "泗水县"
+    assert "汶上县公安局南站派出所" in a["units"]
+    assert [v["name"] for v in a["victims"]] == ["王某"]
+    assert a["amount_lost"]["amount"] == 52000 and a["amount_recovered"]["amount"] == 50000
+    assert a["reported_on"]["iso"] == "2016-09-03"
+    assert "frozen" in a["outcome"]
+    assert b["suspects"] == [{"name": "刘某某", "gender": "男", "age": 26, "origin": "福建省龙岩市新罗区"}]
+    assert b["amount_lost"]["amount"] == 30000
+    assert b["occurred_on"]["iso"] == "2016-10-08" and b["arrested_on"]["iso"] == "2016-10-15"
+    assert b["outcome"] == ["arrested", "detained", "solved"]
+
+
+def test_sample_fraud_table(cases):
+    df = jn.fraud_table(jn.extract((PAGES / "sample_page.txt").read_text("utf-8"), issue_date="2016-10-20"))
+    assert len(df) == 2 and df["amount_lost"].sum() == 82000
