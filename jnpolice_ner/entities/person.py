@@ -1,18 +1,562 @@
-"""PERSON: recognition and normalization (to be written; see entities/__init__.py for the interface)."""
+"""PERSON: names of people in police prose, with their role.
+
+Surface forms handled (rules in ``rules/person.yaml``, surnames in ``rules/lexicons/surnames.txt``):
+a name after a cue word (``民警张伟``, ``局长黄伦成、政委李志峰``, ``犯罪嫌疑人张某某``), anonymized names
+(``李某``, ``刘某甲``, ``李叔某``, ``某某``), surname + title (``董先生``, ``刘大爷``, ``小郑``), pseudonyms
+(``小丽（化名）``), names placed by verbs (``，王强报警称``), police heroes (``程广泉一级英模``), and later
+mentions (the full name again, the given name alone ``广泉``, a bare surname ``纪``).
+
+>>> from jnpolice_ner.ruleset import load_rules
+>>> [(text[c.start:c.end], c.data.get("role")) for text in ["民警张伟将犯罪嫌疑人李某某抓获。"]
+...  for c in recognize(text, load_rules()) if c.rule_id.startswith("person.cue")]
+[('张伟', 'officer'), ('李某某', 'suspect')]
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
 
 from ..candidates import Candidate
 from ..context import Context
 from ..ruleset import RuleSet
+from ..trace import fire
 
 LABEL = "PERSON"
 ORDER = 70
 
+_PUNCT = "，。；：！？、“”‘’（）()《》「」【】…—·,.;:!?\"' \t\r\n　□#*-/|"
+_SENT_END = "。！？；\n"
+_CONJ = ("以及", "、", "和", "与", "及", "或")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _alt(words: list[str]) -> str:
+    """A trie-shaped alternation (longest match first, no backtracking across branches).
+
+    >>> _alt(["民警", "民警官", "局长"])
+    '(?:局长|民(?:警官?))'
+    """
+    trie: dict = {}
+    for w in set(words):
+        if not w:
+            continue
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        branches = [regex.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + "|".join(branches) + ")"
+        return body + "?" if end else body
+
+    return build(trie) or "(?!)"
+
+
+class _Words:
+    """Fast "does a listed word start at i" for lists of short words (indexed by first character).
+
+    >>> w = _Words(["立即", "在"]); (w.at("王力在", 2), w.at("立刻", 0), w.at("立即", 0))
+    (True, False, True)
+    """
+
+    __slots__ = ("single", "multi")
+
+    def __init__(self, words: list[str]):
+        self.single = frozenset(w for w in words if len(w) == 1)
+        multi: dict[str, list[str]] = {}
+        for w in words:
+            if len(w) > 1:
+                multi.setdefault(w[0], []).append(w)
+        self.multi = {k: tuple(v) for k, v in multi.items()}
+
+    def at(self, text: str, i: int) -> bool:
+        ch = text[i:i + 1]
+        if not ch:
+            return False
+        if ch in self.single:
+            return True
+        ws = self.multi.get(ch)
+        return ws is not None and text.startswith(ws, i)
+
+
+@dataclass
+class _Data:
+    singles: frozenset[str]
+    compounds: frozenset[str]
+    cue_re: Any
+    cue_end_re: Any
+    cue_role: dict[str, str]
+    stop_words: _Words
+    non_name: frozenset[str]
+    name_end: _Words
+    anon_noun_stop: _Words
+    ambiguous: frozenset[str]
+    function_surnames: frozenset[str]
+    ordinals: frozenset[str]
+    anon_third_stop: frozenset[str]
+    title_re: Any
+    title_kind: dict[str, tuple[str, str | None]]
+    title_stop: tuple[str, ...]
+    title_prev_stop: tuple[str, ...]
+    xiao_lao_re: Any
+    xiao_lao_follow: frozenset[str]
+    xiao_lao_stop: tuple[str, ...]
+    pseudo_re: Any
+    verb_after_re: Any
+    verb_before_re: Any
+    verb_before_full: frozenset[str]
+    hero_re: Any
+    hero_before: tuple[str, ...]
+    given_before: tuple[str, ...]
+    given_after: tuple[str, ...]
+    surname_ref_after: tuple[str, ...]
+    pretend_re: Any
+    coord_re: Any
+    left_rules: list[tuple[str, str, Any]] = field(default_factory=list)
+    right_rules: list[tuple[str, str, Any]] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+_CACHE: dict[int, _Data] = {}
+
+
+def _data(rules: RuleSet) -> _Data:
+    key = id(rules)
+    d = _CACHE.get(key)
+    if d is not None:
+        return d
+    rf = rules["person"]
+    x = rf.extra
+    names = rules.lexicon("surnames")
+    singles = frozenset(n for n in names if len(n) == 1)
+    compounds = frozenset(n for n in names if len(n) == 2)
+    cue_role: dict[str, str] = {}
+    for role, words in (x("cues") or {}).items():
+        for w in words:
+            cue_role.setdefault(w, role)
+    title_kind: dict[str, tuple[str, str | None]] = {}
+    for w in x("honorifics") or []:
+        title_kind[w] = ("person.title.honorific", None)
+    for w in x("kinship") or []:
+        title_kind[w] = ("person.title.kinship", None)
+    for role, words in (x("positions") or {}).items():
+        for w in words:
+            title_kind[w] = ("person.title.position", role)
+    sur_alt = _alt(list(compounds)) + "|[" + "".join(sorted(singles)) + "]"
+    vbn = x("verbs_before_name") or {}
+    left_rules, right_rules = [], []
+    for r in rf.rules:
+        if r.id.startswith("person.role.left.") and r.compiled is not None:
+            left_rules.append((r.id, r.extra("role"), r.compiled))
+        if r.id.startswith("person.role.right.") and r.compiled is not None:
+            right_rules.append((r.id, r.extra("role"), r.compiled))
+    d = _Data(
+        singles=singles,
+        compounds=compounds,
+        cue_re=regex.compile(_alt(list(cue_role))),
+        cue_end_re=regex.compile("(?:" + _alt(list(cue_role)) + ")$"),
+        cue_role=cue_role,
+        stop_words=_Words(x("stop_words") or []),
+        non_name=frozenset(x("non_name_chars") or ""),
+        name_end=_Words(x("name_end") or []),
+        anon_noun_stop=_Words(x("anon_noun_stop") or []),
+        ambiguous=frozenset(x("ambiguous_surnames") or []),
+        function_surnames=frozenset(x("function_surnames") or []),
+        ordinals=frozenset(x("anon_ordinals") or ""),
+        anon_third_stop=frozenset(x("anon_third_stop") or ""),
+        title_re=regex.compile(_alt(list(title_kind))),
+        title_kind=title_kind,
+        title_stop=tuple(x("title_stop") or []),
+        title_prev_stop=tuple(x("title_prev_stop") or []),
+        xiao_lao_re=regex.compile("[小老](?:" + sur_alt + ")"),
+        xiao_lao_follow=frozenset(x("xiao_lao_follow") or ""),
+        xiao_lao_stop=tuple(x("xiao_lao_stop") or []),
+        pseudo_re=regex.compile(_alt(x("pseudonym_markers") or ["（化名）"])),
+        verb_after_re=regex.compile(_alt(x("verbs_after_name") or ["报警"])),
+        verb_before_re=regex.compile(_alt(list(vbn.get("full", [])) + list(vbn.get("anon_only", [])))),
+        verb_before_full=frozenset(vbn.get("full", [])),
+        hero_re=regex.compile(_alt(x("hero_after") or ["英模"])),
+        hero_before=tuple(x("hero_before") or []),
+        given_before=tuple(x("given_name_before") or []),
+        given_after=tuple(x("given_name_after") or []),
+        surname_ref_after=tuple(x("surname_ref_after") or []),
+        pretend_re=rf.rule("person.role.pretend").compiled,
+        coord_re=rf.rule("person.role.coord").compiled,
+        left_rules=left_rules,
+        right_rules=right_rules,
+        scores={r.id: r.score for r in rf.rules},
+    )
+    _CACHE.clear()
+    _CACHE[key] = d
+    return d
+
+
+# ---------------------------------------------------------------- name readers
+
+
+def _surname_len(text: str, i: int, d: _Data) -> int:
+    if text[i:i + 2] in d.compounds:
+        return 2
+    if i < len(text) and text[i] in d.singles:
+        return 1
+    return 0
+
+
+def _name_char(text: str, i: int, d: _Data) -> bool:
+    return i < len(text) and _is_han(text[i]) and text[i] not in d.non_name
+
+
+def _anon_end(text: str, i: int, sl: int, d: _Data) -> int:
+    """End of ``X某…`` at ``i`` (surname length ``sl``, ``text[i+sl] == '某'``), or -1."""
+    k = i + sl + 1
+    n = len(text)
+    if k < n and (text[k] == "某" or text[k] in d.ordinals):
+        return k + 1
+    if text[i:i + sl] in d.ambiguous:
+        return -1
+    if d.anon_noun_stop.at(text, k):
+        fire("person.filter.noun_after")
+        return -1
+    if k < n and _is_han(text[k]) and text[k] not in d.anon_third_stop and not d.name_end.at(text, k):
+        if k + 1 >= n or not _is_han(text[k + 1]) or d.name_end.at(text, k + 1):
+            return k + 1
+    return k
+
+
+def _full_end(text: str, i: int, sl: int, d: _Data) -> int:
+    """End of surname + 1–2 given characters at ``i``, or -1."""
+    if d.stop_words.at(text, i) or text[i:i + sl] in d.function_surnames:
+        fire("person.filter.stopword")
+        return -1
+    j = i + sl
+    if not _name_char(text, j, d) or text[j] == "某" or d.name_end.at(text, j):
+        return -1
+    end = j + 1
+    if _name_char(text, end, d) and text[end] != "某" and not d.name_end.at(text, end):
+        end += 1
+    return end
+
+
+def _name_at(text: str, i: int, d: _Data, full: bool = True) -> tuple[int, str]:
+    """Read a name starting exactly at ``i``: (end, kind) with kind anon/moumou/title/xiao_lao/full.
+
+    >>> from jnpolice_ner.ruleset import load_rules
+    >>> d = _data(load_rules())
+    >>> [_name_at(s, 0, d) for s in ["李志峰为主要", "王力在现场", "张某某抓获", "刘先生称", "某某的报警"]]
+    [(3, 'full'), (2, 'full'), (3, 'anon'), (3, 'title'), (2, 'moumou')]
+    """
+    n = len(text)
+    if i >= n:
+        return -1, ""
+    if text.startswith("某某", i):
+        if d.anon_noun_stop.at(text, i + 2):
+            fire("person.filter.noun_after")
+            return -1, ""
+        return i + 2, "moumou"
+    if text[i] in "小老" and i + 1 < n:
+        sl = _surname_len(text, i + 1, d)
+        if sl and _xiao_lao_ok(text, i, i + 1 + sl, d):
+            return i + 1 + sl, "xiao_lao"
+    sl = _surname_len(text, i, d)
+    if not sl or i + sl >= n:
+        return -1, ""
+    j = i + sl
+    if text[j] == "某":
+        e = _anon_end(text, i, sl, d)
+        return (e, "anon") if e > 0 else (-1, "")
+    if j + 1 < n and text[j + 1] == "某" and _name_char(text, j, d):
+        return j + 2, "anon"
+    m = d.title_re.match(text, j)
+    if m and _title_ok(text, i, m.end(), d):
+        return m.end(), "title"
+    if not full:
+        return -1, ""
+    e = _full_end(text, i, sl, d)
+    return (e, "full") if e > 0 else (-1, "")
+
+
+def _title_ok(text: str, s: int, e: int, d: _Data) -> bool:
+    if text.startswith(d.title_stop, s) or (s > 0 and text.startswith(d.title_prev_stop, s - 1)):
+        return False
+    return True
+
+
+def _xiao_lao_ok(text: str, s: int, e: int, d: _Data) -> bool:
+    if text.startswith(d.xiao_lao_stop, s):
+        return False
+    return e >= len(text) or text[e] in d.xiao_lao_follow or not _is_han(text[e])
+
+
+def _boundary_before(text: str, s: int) -> bool:
+    return s == 0 or not _is_han(text[s - 1]) or text[s - 1] in _PUNCT
+
+
+# ---------------------------------------------------------------- recognition
+
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
-    return []
+    """PERSON candidates; ``data`` carries ``role`` (from a cue), ``kind`` and ``name`` (completed)."""
+    if not text or "\x00" in text[:0]:
+        return []
+    d = _data(rules)
+    found: dict[tuple[int, int], Candidate] = {}
+    n = len(text)
+
+    def add(s: int, e: int, rule_id: str, kind: str, **data: Any) -> Candidate | None:
+        if e <= s or s < 0 or e > n:
+            return None
+        old = found.get((s, e))
+        if old is not None:
+            if old.data.get("role") or not data.get("role"):
+                return old
+        c = Candidate(LABEL, s, e, rule_id, score=d.scores.get(rule_id, 0.5),
+                      data={"kind": kind, **data})
+        found[(s, e)] = c
+        fire(rule_id)
+        if kind == "moumou":
+            fire("person.anon.moumou")
+        return c
+
+    # 1. names after cue words, and names coordinated with them
+    for m in d.cue_re.finditer(text):
+        role = d.cue_role[m.group()]
+        e, kind = _name_at(text, m.end(), d)
+        if e < 0:
+            continue
+        add(m.end(), e, f"person.cue.{role}", kind, role=role, cue=m.group())
+        k = e
+        for _ in range(8):
+            conj = next((c for c in _CONJ if text.startswith(c, k)), None)
+            if conj is None:
+                break
+            s2 = k + len(conj)
+            e2, kind2 = _name_at(text, s2, d)
+            if e2 < 0 or d.cue_re.match(text, s2):
+                break
+            add(s2, e2, "person.coord", kind2, role=role, cue=m.group())
+            k = e2
+    # 2. anonymized names found anywhere: X某 / X某某 / X某甲 / XY某 / 阿某
+    p = text.find("某")
+    while p >= 0:
+        if p > 0:
+            s = p - 2 if p >= 2 and text[p - 2:p] in d.compounds else p - 1
+            if text[s] in d.singles or text[s:p] in d.compounds:
+                e = _anon_end(text, s, p - s, d)
+                if e > 0:
+                    add(s, e, "person.anon.surname", "anon")
+            elif text[p - 1] == "阿" and (p + 1 >= n or text[p + 1] != "姨"):
+                e = p + 2 if p + 1 < n and (text[p + 1] == "某" or text[p + 1] in d.ordinals) else p + 1
+                add(p - 1, e, "person.anon.nickname", "anon")
+            if p >= 2 and text[p - 1] != "某" and _name_char(text, p - 1, d):
+                s2 = p - 2
+                if (text[s2] in d.singles and text[s2] not in d.ambiguous
+                        and (text[p - 1] not in d.singles or _boundary_before(text, s2))):
+                    add(s2, p + 1, "person.anon.surname", "anon")
+        p = text.find("某", p + 1)
+    # 3. surname + title / kinship
+    for m in d.title_re.finditer(text):
+        p, e = m.span()
+        if p >= 2 and text[p - 2:p] in d.compounds:
+            s = p - 2
+        elif p >= 1 and text[p - 1] in d.singles:
+            s = p - 1
+        else:
+            continue
+        if not _title_ok(text, s, e, d):
+            continue
+        rid, role = d.title_kind[m.group()]
+        if role:
+            add(s, e, rid, "title", role=role, cue=m.group())
+        else:
+            add(s, e, rid, "title")
+    # 4. 小郑 / 老王
+    for m in d.xiao_lao_re.finditer(text):
+        s, e = m.span()
+        if _xiao_lao_ok(text, s, e, d) and (s == 0 or text[s - 1] not in "小老"):
+            add(s, e, "person.title.xiao_lao", "xiao_lao")
+    # 5. pseudonyms: 小丽（化名）
+    for m in d.pseudo_re.finditer(text):
+        e = m.start()
+        for length in (3, 2):
+            s = e - length
+            if s < 0 or not all(_is_han(ch) for ch in text[s:e]):
+                continue
+            head_ok = text[s] in "小阿老" or _surname_len(text, s, d) > 0
+            cue = d.cue_end_re.search(text, max(0, s - 6), s)
+            if head_ok and (length == 2 or _boundary_before(text, s) or cue):
+                if cue:
+                    role = d.cue_role[cue.group()]
+                    add(s, e, "person.pseudonym", "pseudonym", role=role, cue=cue.group())
+                else:
+                    add(s, e, "person.pseudonym", "pseudonym")
+                break
+    # 6. a name before a verb (，王强报警称) and after a verb (抓获了刘洋)
+    for m in d.verb_after_re.finditer(text):
+        p = m.start()
+        for length in (3, 2, 4):
+            s = p - length
+            if s < 0 or not _boundary_before(text, s):
+                continue
+            e, kind = _name_at(text, s, d)
+            if e == p:
+                add(s, e, "person.verb.before", kind)
+                break
+    for m in d.verb_before_re.finditer(text):
+        e, kind = _name_at(text, m.end(), d, full=m.group() in d.verb_before_full)
+        if e > 0:
+            add(m.end(), e, "person.verb.after", kind)
+    # 7. police heroes: 纪念程广泉一级英模
+    for m in d.hero_re.finditer(text):
+        p = m.start()
+        for length in (3, 2, 4):
+            s = p - length
+            if s < 0:
+                continue
+            if not (_boundary_before(text, s) or text.endswith(d.hero_before, 0, s)):
+                continue
+            sl = _surname_len(text, s, d)
+            if sl and _full_end(text, s, sl, d) == p:
+                add(s, p, "person.hero", "full", role="officer", cue=m.group())
+                break
+    # 8. later mentions of the full names found above
+    fulls = sorted({text[s:e] for (s, e), c in found.items() if c.data["kind"] == "full" and e - s >= 2},
+                   key=len, reverse=True)
+    if fulls:
+        covered = bytearray(n + 1)
+        for a, b in found:
+            covered[a:b] = b"\x01" * (b - a)
+        for m in regex.finditer(_alt(fulls), text):
+            s, e = m.span()
+            if not any(covered[s:e]):
+                add(s, e, "person.repeat", "full")
+        _given_and_surname_refs(text, fulls, d, found, add)
+    return list(found.values())
+
+
+def _given_and_surname_refs(text: str, fulls: list[str], d: _Data, found: dict, add) -> None:
+    """``广泉`` after ``程广泉`` and ``纪`` after ``纪大海``: completed names (data ``name``)."""
+    by_given: dict[str, str] = {}
+    by_surname: dict[str, str] = {}
+    for full in fulls:
+        sl = 2 if full[:2] in d.compounds else 1
+        if len(full) - sl == 2:
+            by_given.setdefault(full[sl:], full)
+        by_surname.setdefault(full[:sl], full)
+    if by_given:
+        for m in regex.finditer(_alt(list(by_given)), text):
+            p = m.start()
+            full = by_given[m.group()]
+            sl = len(full) - 2
+            if text[max(0, p - sl):p] == full[:sl]:
+                continue
+            if text.endswith(d.given_before, 0, p) or text.startswith(d.given_after, p + 2):
+                add(p, p + 2, "person.given_name", "given", name=full)
+    pat = "(?:" + _alt(list(by_surname)) + ")(?=" + _alt(list(d.surname_ref_after)) + ")"
+    for m in regex.finditer(pat, text):
+        if _boundary_before(text, m.start()):
+            add(m.start(), m.end(), "person.surname_ref", "surname", name=by_surname[m.group()])
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _left(ctx: Context, s: int, width: int = 24) -> str:
+    lo = max(ctx.start, s - width, 0)
+    seg = ctx.text[lo:s]
+    cut = max(seg.rfind(ch) for ch in _SENT_END)
+    seg = seg[cut + 1:] if cut >= 0 else seg
+    return seg[:-1] if seg.endswith(("“", '"', "‘")) else seg
+
+
+def _right(ctx: Context, e: int, width: int = 24) -> str:
+    if ctx.text[e:e + 1] in ("”", '"', "’"):
+        e += 1
+    return ctx.text[e:e + width]
+
+
+def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]:
+    left = _left(ctx, cand.start)
+    if d.pretend_re.search(left):
+        fire("person.role.pretend")
+        return "other", "pretend"
+    cue_role = cand.data.get("role")
+    if cue_role and cue_role != "other":
+        fire("person.role.cue")
+        return cue_role, "cue"
+    # a conjunct takes the role of the name before the conjunction
+    for c in reversed(ctx.cands):
+        if c.label == LABEL and c.end <= cand.start and c is not cand:
+            between = ctx.text[c.end:cand.start]
+            if c.role and c.data.get("role_src") not in ("default", None) and d.coord_re.match(between):
+                fire("person.role.coord")
+                return c.role, "coord"
+            break
+    known = ctx.person_roles.get(name)
+    if known:
+        fire("person.role.known")
+        return known, "known"
+    right = _right(ctx, cand.end)
+    for rid, role, pat in d.right_rules:
+        if pat.match(right):
+            fire(rid)
+            return role, "context"
+    for rid, role, pat in d.left_rules:
+        if pat.search(left):
+            fire(rid)
+            return role, "context"
+    if cue_role:
+        fire("person.role.cue")
+        return cue_role, "cue"
+    fire("person.role.default")
+    return "other", "default"
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:
+    """Fill ``{"name", "anonymized"}`` and the role; drop completed names whose full form is not in the article."""
+    text = ctx.text[cand.start:cand.end]
+    if cand.rule_id.startswith("person.byline"):
+        cand.value = {"name": text, "anonymized": False}
+        if cand.role is None:
+            cand.role = "correspondent" if cand.rule_id.endswith("correspondent") else "reporter"
+        cand.data["role_src"] = "byline"
+        ctx.person_roles.setdefault(text, cand.role)
+        return True
+    d = _data(ctx.rules)
+    name = cand.data.get("name") or text
+    if name != text:
+        lo, hi = ctx.start, ctx.end or len(ctx.text)
+        if name not in ctx.text[lo:hi]:
+            return False
+    anonymized = "某" in name or cand.data.get("kind") == "pseudonym"
+    cand.value = {"name": name, "anonymized": anonymized}
+    role, src = _role(cand, ctx, name, d)
+    cand.role = role
+    cand.data["role_src"] = src
+    if src not in ("default", "pretend"):
+        ctx.person_roles.setdefault(name, role)
     return True
+
+
+def finalize(cands: list[Candidate], ctx: Context) -> None:
+    """A name seen once with a role keeps it for its other mentions in the article."""
+    first: dict[str, str] = {}
+    for c in cands:
+        src = c.data.get("role_src")
+        if c.value and src in ("cue", "byline", "context", "coord", "known"):
+            first.setdefault(c.value["name"], c.role or "other")
+    for c in cands:
+        if c.value and c.data.get("role_src") == "default" and c.value["name"] in first:
+            fire("person.role.known")
+            c.role = first[c.value["name"]]
+    for name, role in first.items():
+        ctx.person_roles.setdefault(name, role)
