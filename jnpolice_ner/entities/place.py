@@ -1,18 +1,598 @@
-"""PLACE: recognition and normalization (to be written; see entities/__init__.py for the interface)."""
+"""PLACE: administrative place names, as contiguous chains, resolved to 民政部 division codes.
+
+Surface forms handled: full names (``济宁市``, ``金乡县``, ``鸡黍镇``), chains (``广东省潮州市饶平县``,
+``广东省潮州`` → the city), short forms (``金乡``, ``汕头``, ``内蒙古``), former divisions
+(``市中`` → 370811), development zones (``嘉祥经济开发区``), countries (``柬埔寨``) and the
+one-character abbreviation after 押解回 (``押解回青``). Facilities after a place are left out
+(``微山县汽车站`` → ``微山县``).
+
+The names come from ``rules/lexicons/admin_divisions.tsv`` (built by
+``scripts/build_admin_divisions.py``), ``place_extra.tsv`` and ``place_world.tsv``; the rules,
+cue words and blockers from ``rules/place.yaml``. Recognition is one dictionary scan keyed on
+character bigrams; resolution picks among same-named divisions by the article's context (the
+dateline, places named before) and the paper's home area (济宁, then 山东).
+
+>>> lookup("金乡")
+{'name': '山东省济宁市金乡县', 'adcode': '370828', 'level': 'county'}
+>>> lookup("广东省潮州")["adcode"], lookup("市中")["adcode"], lookup("鸡黍镇")["level"]
+('445100', '370811', 'town')
+>>> county_of(lookup("鸡黍镇")), city_of(lookup("金乡"))
+('金乡县', '济宁市')
+"""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import regex
+
 from ..candidates import Candidate
 from ..context import Context
-from ..ruleset import RuleSet
+from ..ruleset import RuleSet, load_rules
+from ..trace import fire
 
 LABEL = "PLACE"
 ORDER = 10
 
+_LEVEL_RANK = {"country": 5, "province": 4, "city": 3, "county": 2, "town": 1, "other": 0, "zone": 0}
+
+
+@dataclass(slots=True)
+class _Entry:
+    id: str
+    code: str
+    name: str
+    level: str  # province city county town zone country foreign
+    parent: str  # id of the containing entry, "" at the top
+    adcode: str | None  # code in the PLACE value
+    value_level: str
+    former: bool = False
+    path: tuple[str, ...] = ()
+
+
+class _Index:
+    """Every surface form → entries, built once per RuleSet."""
+
+    def __init__(self, rules: RuleSet):
+        cfg = rules["place"]
+        self.cfg = cfg
+        self.entries: dict[str, _Entry] = {}
+        self.surf: dict[str, list[tuple[str, str]]] = {}
+        rows = rules.table("admin_divisions")
+        extra = rules.table("place_extra")
+        replaced = {(r["name"], r["parent"]) for r in extra}
+        for r in rows:
+            if (r["name"], r["parent"]) in replaced and r["current"]:
+                continue
+            self._add_row(r)
+        for r in extra:
+            self._add_row(r, extra=True)
+        # a hand-made row wins over generated former rows of the same name in its province
+        for r in extra:
+            prov = (r["code"] or r["parent"])[:2]
+            hits = self.surf.get(r["name"], [])
+            self.surf[r["name"]] = [h for h in hits if not (
+                self.entries[h[0]].former and h[0][:2] == prov and h[0] != (r["code"] or f"{r['parent']}:{r['name']}"))]
+        for e in self.entries.values():
+            e.path = self._path(e)
+        for r in rules.table("place_world"):
+            eid = "w:" + r["name"]
+            if eid in self.entries:
+                continue
+            level = "country" if r["level"] == "country" else "city"
+            self.entries[eid] = _Entry(eid, "", r["name"], "foreign", "", None, level)
+            self.entries[eid].path = (eid,)
+            self._surface(r["name"], eid, "country")
+            if r["official"]:
+                self._surface(r["official"], eid, "country")
+        cn = _Entry("w:中国", "", "中国", "foreign", "", None, "country", path=("w:中国",))
+        self.entries[cn.id] = cn
+        self._surface("中国", cn.id, "country")
+        self._surface("中华人民共和国", cn.id, "country")
+
+        self.need_cue_explicit = set(cfg.extra("need_cue", []))
+        self.common = set(rules.lexicon("place_short_common"))
+        self.need_parent = set(cfg.extra("need_parent", []))
+        self.generic = set(cfg.extra("generic", []))
+        self.surnames = set(cfg.extra("surname_chars", ""))
+        self.boundary = set(rules.lexicon("place_boundary_words"))
+        self.info: dict[tuple, tuple] = {}
+        self.prefer: list[str] = [str(c) for c in cfg.extra("prefer", [])]
+        self.zone_suffixes = sorted(cfg.extra("zone_suffixes", []), key=len, reverse=True)
+        cues = sorted(cfg.extra("cues_after", []), key=len, reverse=True)
+        self.cue_re = regex.compile("(?:" + "|".join(regex.escape(c) for c in cues) + ")")
+        self.after_re = cfg.rule("place.block.after").compiled
+        self.trim_re = cfg.rule("place.trim.shi_min").compiled
+        self.abbrev_rule = cfg.rule("place.abbrev.one_char")
+        self.abbrevs: dict[str, list[str]] = {k: [str(c) for c in v] for k, v in (cfg.extra("abbreviations") or {}).items()}
+        self.by_code: dict[str, str] = {}
+        for e in self.entries.values():
+            if e.code and not e.former and e.level in ("province", "city", "county"):
+                self.by_code.setdefault(e.code, e.id)
+        # bigram → candidate lengths (longest first); generic words are marked with 0
+        first: dict[str, set[int]] = {}
+        for s in self.surf:
+            if len(s) >= 2:
+                first.setdefault(s[:2], set()).add(len(s))
+        self.first2: dict[str, tuple[int, ...]] = {k: tuple(sorted(v, reverse=True)) for k, v in first.items()}
+        for g in self.generic:
+            if len(g) == 2:
+                self.first2[g] = (0,)
+        self.bigram_keys = np.array(sorted(_bigram_key(k) for k in self.first2), dtype=np.int64)
+
+    def hit_positions(self, text: str) -> list[int]:
+        """Positions whose bigram starts a known name (or a generic word): a vectorized prefilter."""
+        if len(text) < 2:
+            return []
+        cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        keys = (cps[:-1] << 21) | cps[1:]
+        pos = np.searchsorted(self.bigram_keys, keys)
+        pos[pos >= len(self.bigram_keys)] = 0
+        return np.nonzero(self.bigram_keys[pos] == keys)[0].tolist()
+
+    # -- building ------------------------------------------------------------------------------
+    def _add_row(self, r: dict[str, str], extra: bool = False) -> None:
+        code, name, level, parent = r["code"], r["name"], r["level"], r["parent"]
+        current = r.get("current", "")
+        former = bool(current) and (bool(code) or extra) and current != code
+        eid = code if code else f"{parent}:{name}"
+        if eid in self.entries and not extra:
+            return
+        if former:
+            adcode = current
+            value_level = r.get("value_level") or self._former_level(r)
+        elif level in ("town", "zone"):
+            adcode = None  # filled from the parent chain below
+            value_level = "town" if level == "town" else "other"
+        else:
+            adcode = code
+            value_level = level
+        e = _Entry(eid, code, name, level, parent, adcode, value_level, former)
+        self.entries[eid] = e
+        if level == "town" and len(name) < 3:
+            return
+        rid = "former" if former else ("zone" if level == "zone" else "full")
+        self._surface(name, eid, rid)
+        for s in (r.get("short") or "").split("|"):
+            if len(s) >= 2 and s != name:
+                if former and not extra:
+                    continue  # generated former rows: full names only
+                self._surface(s, eid, "town_short" if level == "town" else "short")
+
+    def _former_level(self, r: dict[str, str]) -> str:
+        succ = self.entries.get(r["current"])
+        if succ and succ.level == r["level"] and r["short"] and succ.name.startswith(r["short"]):
+            return r["level"]
+        return "other"
+
+    def _surface(self, s: str, eid: str, form: str) -> None:
+        self.surf.setdefault(s, []).append((eid, form))
+
+    def _path(self, e: _Entry) -> tuple[str, ...]:
+        out = [e.id]
+        seen = {e.id}
+        cur = e
+        while cur.parent and cur.parent in self.entries and cur.parent not in seen:
+            cur = self.entries[cur.parent]
+            seen.add(cur.id)
+            out.append(cur.id)
+        if e.adcode is None and e.level in ("town", "zone"):
+            for pid in out[1:]:
+                p = self.entries[pid]
+                if p.level in ("province", "city", "county") and p.adcode:
+                    e.adcode = p.adcode
+                    break
+        if e.level == "zone" and e.code and len(out) > 1:
+            e.adcode = self.entries[out[1]].adcode
+        return tuple(reversed(out))
+
+    # -- queries ---------------------------------------------------------------------------------
+    def value(self, eid: str, zone_suffix: str = "") -> dict[str, Any]:
+        e = self.entries[eid]
+        names: list[str] = []
+        for pid in e.path:
+            n = self.entries[pid].name
+            if not names or names[-1] != n:
+                names.append(n)
+        name = "".join(names) + zone_suffix
+        level = "other" if zone_suffix else e.value_level
+        return {"name": name, "adcode": e.adcode, "level": level}
+
+    def is_descendant(self, child: str, parents: set[str]) -> bool:
+        p = self.entries[child].path
+        return any(pid in parents for pid in p[:-1])
+
+    def in_prefer(self, eid: str) -> bool:
+        a = self.entries[eid].adcode or ""
+        return bool(self.prefer) and bool(a) and a[:4] == self.prefer[0][:4]
+
+
+    def needs_cue(self, s: str, ids: list[str]) -> bool:
+        if s in self.need_cue_explicit:
+            return True
+        if s in self.common:
+            return not any(self.in_prefer(i) for i in ids)
+        return False
+
+    def pick(self, ids: list[str], context: list[str]) -> tuple[str, float]:
+        """The entry that best fits the context adcodes (then the home area, the level)."""
+        best, best_score = ids[0], -1.0
+        for eid in ids:
+            e = self.entries[eid]
+            a = e.adcode or ""
+            sc = 0.0
+            if a:
+                for c in context:
+                    if not c:
+                        continue
+                    if a == c and not c.endswith("00"):
+                        sc = max(sc, 4.0)
+                    elif a[:4] == c[:4] and not c.endswith("0000"):
+                        sc = max(sc, 3.0)
+                    elif a[:2] == c[:2]:
+                        sc = max(sc, 2.0)
+                for k, c in enumerate(self.prefer):
+                    if (c.endswith("0000") and a[:2] == c[:2]) or (not c.endswith("0000") and a[:4] == c[:4]):
+                        sc = max(sc, 1.5 - 0.5 * k)
+            sc += 0.1 * _LEVEL_RANK.get(e.value_level, 0) + (0.0 if e.former else 0.05)
+            if sc > best_score:
+                best, best_score = eid, sc
+        return best, best_score
+
+
+def _bigram_key(k: str) -> int:
+    return (ord(k[0]) << 21) | ord(k[1])
+
+
+@functools.lru_cache(maxsize=4)
+def _index_for(rules_id: int) -> _Index:  # keyed on id(); the RuleSet is itself cached
+    return _Index(_RULESETS[rules_id])
+
+
+_RULESETS: dict[int, RuleSet] = {}
+
+
+def _index(rules: RuleSet) -> _Index:
+    _RULESETS[id(rules)] = rules
+    return _index_for(id(rules))
+
+
+# -- recognition ---------------------------------------------------------------------------------
+
+def _matches(idx: _Index, text: str, i: int) -> list[tuple[int, str]]:
+    lens = idx.first2.get(text[i:i + 2])
+    if not lens or lens[0] == 0:
+        return []
+    out = []
+    for n in lens:
+        s = text[i:i + n]
+        if len(s) == n and s in idx.surf:
+            out.append((i + n, s))
+    return out
+
+
+_FULL_FORMS = frozenset(("full", "former", "zone"))
+
+
+def _info(idx: _Index, s: str, hits: list[tuple[str, str]]) -> tuple:
+    """(full hits, needs a cue, town-only, surname check applies, is country) for ``hits`` of ``s``."""
+    key = (s, len(hits), hits[0][0])
+    got = idx.info.get(key)
+    if got is None:
+        forms = {f for _, f in hits}
+        ids = [h for h, _ in hits]
+        full = [h for h in hits if h[1] in _FULL_FORMS]
+        cue = idx.needs_cue(s, ids) or forms == {"town_short"}
+        surname = "country" not in forms and not any(idx.in_prefer(h) for h in ids) and not any(
+            idx.entries[h].level in ("province", "city") for h in ids)
+        got = (full, cue, surname)
+        idx.info[key] = got
+    return got
+
+
+def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tuple[str, str]],
+                first: bool, relaxed: bool, fired: list[str]) -> list[tuple[str, str]]:
+    """Filter the hits of surface ``s`` at [i, end) by the blockers; [] when none is left."""
+    if relaxed:
+        return hits
+    full, cue, surname = _info(idx, s, hits)
+    if full:
+        if first and s in idx.need_parent:
+            fired.append("place.block.need_parent")
+            return []
+        return full
+    tail = text[end:end + 6]
+    if idx.after_re.match(tail):
+        fired.append("place.block.after")
+        return []
+    if cue:
+        if not idx.cue_re.match(tail):
+            fired.append("place.block.need_cue")
+            return []
+        fired.append("place.cue.after")
+    if first and i > 0:
+        if text[i - 1:i + 1] in idx.boundary:
+            fired.append("place.block.before")
+            return []
+        if surname and text[i - 1] in idx.surnames:
+            fired.append("place.block.before")
+            return []
+    return hits
+
+
+def _chain(idx: _Index, text: str, i: int, relaxed: bool = False) -> tuple[int, dict[str, Any]] | None:
+    """The longest acceptable chain starting at ``i``: (end, data) or None."""
+    best: tuple[int, dict[str, Any]] | None = None
+    fired: list[str] = []
+    for end, s in _matches(idx, text, i):
+        hits = _segment_ok(idx, text, i, end, s, idx.surf[s], True, relaxed, fired)
+        if not hits:
+            continue
+        segs = [(i, end, s, hits)]
+        cur = {h for h, _ in hits}
+        j = end
+        sibling = False
+        while True:
+            ext = None
+            for end2, s2 in _matches(idx, text, j):
+                desc = [h for h in idx.surf[s2] if idx.is_descendant(h[0], cur)]
+                if desc:
+                    desc = _segment_ok(idx, text, j, end2, s2, desc, False, relaxed, fired)
+                if desc:
+                    ext = (end2, s2, desc)
+                    break
+            if ext is None and not sibling:
+                cities = [h for h in cur if idx.entries[h].level == "city"]
+                for end2, s2 in _matches(idx, text, j):
+                    sib = [h for h in idx.surf[s2] if idx.entries[h[0]].level == "city"
+                           and h[0] not in cur and any(idx.entries[h[0]].parent == idx.entries[c].parent
+                                                       for c in cities)]
+                    if sib:
+                        sib = _segment_ok(idx, text, j, end2, s2, sib, True, relaxed, fired)
+                    if sib:
+                        ext = (end2, s2, sib)
+                        sibling = True
+                        break
+            if ext is None:
+                break
+            segs.append((j, ext[0], ext[1], ext[2]))
+            cur = {h for h, _ in ext[2]}
+            j = ext[0]
+        if best is None or j > best[0]:
+            best = (j, {"segs": segs, "sibling": sibling})
+    for rid in fired:
+        fire(rid)
+    if best is None:
+        return None
+    j, data = best
+    last = data["segs"][-1]
+    ids = [h for h, _ in last[3]]
+    forms = {f for _, f in last[3]}
+    data["ids"] = ids
+    data["forms"] = sorted(forms)
+    # 济宁市民 → 济宁: the 市 belongs to 市民 / 市场
+    s_last = last[2]
+    if (not relaxed and s_last.endswith("市") and idx.trim_re.match(text[j:j + 1])
+            and s_last[:-1] in idx.surf):
+        short_hits = [h for h in idx.surf[s_last[:-1]] if h[0] in ids]
+        if short_hits:
+            fire("place.trim.shi_min")
+            j -= 1
+    # development zone after the chain
+    zone = ""
+    if not relaxed or j < len(text):
+        for suf in idx.zone_suffixes:
+            if text.startswith(suf, j):
+                zone = suf
+                break
+    if zone:
+        data["zone"] = zone
+        j += len(zone)
+    return j, data
+
+
+def _rule_for(data: dict[str, Any]) -> str:
+    if data.get("zone"):
+        return "place.zone.suffix"
+    if data.get("sibling"):
+        return "place.chain.sibling"
+    if len(data["segs"]) > 1:
+        return "place.chain"
+    forms = set(data["forms"])
+    if "country" in forms:
+        return "place.name.country"
+    if forms <= {"former"}:
+        return "place.name.former"
+    if forms & {"full", "zone", "former"}:
+        return "place.name.full"
+    if forms == {"town_short"}:
+        return "place.name.town_short"
+    return "place.name.short"
+
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
-    return []
+    """PLACE candidates: chains of division names, countries, 押解回X abbreviations.
+
+    >>> [(c.start, c.end, c.rule_id) for c in recognize("赴广东省潮州、汕头等地", load_rules())]
+    [(1, 6, 'place.chain'), (7, 9, 'place.name.short')]
+    """
+    if not text:
+        return []
+    idx = _index(rules)
+    cfg = idx.cfg
+    out: list[Candidate] = []
+    first2 = idx.first2
+    end = 0
+    for i in idx.hit_positions(text):
+        if i < end:
+            continue
+        if first2[text[i:i + 2]][0] == 0:
+            fire("place.block.generic")
+            end = i + 2
+            continue
+        got = _chain(idx, text, i)
+        if got is None:
+            continue
+        end, data = got
+        rid = _rule_for(data)
+        fire(rid)
+        out.append(Candidate(LABEL, i, end, rid, score=cfg.rule(rid).score, data=data))
+    rule = idx.abbrev_rule
+    if "回" in text:
+        for m in rule.compiled.finditer(text):
+            codes = idx.abbrevs.get(m.group("abbr"), [])
+            ids = [idx.by_code[c] for c in codes if c in idx.by_code]
+            if ids:
+                fire(rule.id)
+                out.append(Candidate(LABEL, m.start("abbr"), m.end("abbr"), rule.id, score=rule.score,
+                                     data={"ids": ids, "forms": ["abbrev"], "segs": []}))
+    return out
+
+
+# -- resolution ----------------------------------------------------------------------------------
+
+def _article_context(idx: _Index, ctx: Context) -> list[tuple[int, int, str]]:
+    """(start, end, adcode) of unambiguous places anywhere in the article (also inside UNIT/ORG names)."""
+    cached = getattr(ctx, "_place_article_codes", None)
+    if cached is not None:
+        return cached
+    found: list[tuple[int, int, str]] = []
+    base = ctx.start
+    text = ctx.text[base:ctx.end or len(ctx.text)]
+    end = 0
+    for i in idx.hit_positions(text):
+        if i < end or len(found) >= 50:
+            continue
+        if idx.first2[text[i:i + 2]][0] == 0:
+            continue
+        got = _chain(idx, text, i)
+        if got is None:
+            continue
+        end, data = got
+        ids = [h for h in data["ids"] if idx.entries[h].adcode]
+        if len(ids) == 1:
+            found.append((base + i, base + end, idx.entries[ids[0]].adcode or ""))
+    try:
+        ctx._place_article_codes = found  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover
+        pass
+    return found
+
+
+def _context_codes(idx: _Index, ctx: Context, cand: Candidate | None = None) -> list[str]:
+    codes: list[str] = []
+    if ctx.dateline and ctx.dateline.get("adcode"):
+        codes.append(ctx.dateline["adcode"])
+    codes.extend(p.get("adcode") or "" for p in ctx.places if p)
+    if not codes:
+        codes.extend(c for s, e, c in _article_context(idx, ctx)
+                     if cand is None or e <= cand.start or s >= cand.end)
+    return codes
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:
+    """Fill the PLACE value; drop a town short form that no place of the article supports."""
+    idx = _index(ctx.rules)
+    data = cand.data or {}
+    if "ids" not in data:  # a dateline or other candidate carrying only a name
+        name = data.get("name") or ctx.text[cand.start:cand.end]
+        ctxc = _context_codes(idx, ctx, cand)
+        value = _lookup(idx, name, tuple(ctxc[:8])) or cand.value
+        if not value:
+            return False
+        fire("place.dateline")
+        cand.value = value
+        ctx.places.append(value)
+        return True
+    ids = data["ids"]
+    context = _context_codes(idx, ctx, cand)
+    eid, score = idx.pick(ids, context)
+    if (data.get("forms") == ["town_short"] and len(data.get("segs", ())) == 1 and score < 3.0
+            and not idx.in_prefer(eid)):
+        fire("place.block.no_context")
+        return False
+    cand.value = idx.value(eid, data.get("zone", ""))
+    ctx.places.append(cand.value)
     return True
+
+
+# -- helpers for other modules -------------------------------------------------------------------
+
+def _lookup(idx: _Index, name: str, context: tuple[str, ...]) -> dict[str, Any] | None:
+    name = "".join(name.split())
+    if len(name) < 2:
+        ids = [idx.by_code[c] for c in idx.abbrevs.get(name, []) if c in idx.by_code]
+        if not ids:
+            return None
+        return idx.value(idx.pick(ids, list(context))[0])
+    got = _chain(idx, name, 0, relaxed=True)
+    if got is None or got[0] != len(name):
+        return None
+    _, data = got
+    eid, _ = idx.pick(data["ids"], list(context))
+    return idx.value(eid, data.get("zone", ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _lookup_cached(name: str, context_adcode: str | None) -> dict[str, Any] | None:
+    return _lookup(_index(load_rules()), name, (context_adcode,) if context_adcode else ())
+
+
+def lookup(name: str, context_adcode: str | None = None) -> dict[str, Any] | None:
+    """The PLACE value of a place string, or None.
+
+    ``context_adcode`` (e.g. the dateline's code) decides between same-named divisions.
+
+    >>> lookup("山东省济宁市")["level"], lookup("市中区", "370102")["adcode"]
+    ('city', '370103')
+    >>> lookup("民警") is None
+    True
+    """
+    if not name or not isinstance(name, str):
+        return None
+    v = _lookup_cached(name, context_adcode)
+    return dict(v) if v else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_of(name: str, level: str) -> str | None:
+    idx = _index(load_rules())
+    got = _chain(idx, name, 0, relaxed=True)
+    if got is None:
+        return None
+    eid, _ = idx.pick(got[1]["ids"], [])
+    for pid in reversed(idx.entries[eid].path):
+        p = idx.entries[pid]
+        if p.level == level:
+            return p.name
+        if level == "city" and p.level == "province" and p.code in _MUNICIPALITIES:
+            return p.name
+    return None
+
+
+_MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+
+
+def county_of(value: dict[str, Any] | None) -> str | None:
+    """The plain county-level name of a PLACE value (``金乡县``), or None above county level.
+
+    >>> county_of({"name": "山东省济宁市金乡县", "adcode": "370828", "level": "county"})
+    '金乡县'
+    """
+    if not value or not value.get("name"):
+        return None
+    return _part_of(value["name"], "county")
+
+
+def city_of(value: dict[str, Any] | None) -> str | None:
+    """The city (prefecture) name of a PLACE value (``济宁市``), or None.
+
+    >>> city_of({"name": "山东省济宁市金乡县鸡黍镇", "adcode": "370828", "level": "town"})
+    '济宁市'
+    """
+    if not value or not value.get("name"):
+        return None
+    return _part_of(value["name"], "city")

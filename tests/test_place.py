@@ -1,0 +1,110 @@
+"""PLACE: the division table, lookups for other modules, recognition edge cases, seed floor."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from jnpolice_ner.entities import place
+from jnpolice_ner.ruleset import load_rules
+from jnpolice_ner.textnorm import normalize
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+def test_table_has_all_china_and_shandong_towns(rules):
+    rows = rules.table("admin_divisions")
+    levels = {}
+    for r in rows:
+        levels[r["level"]] = levels.get(r["level"], 0) + 1
+    assert levels["province"] >= 34 and levels["city"] >= 330 and levels["county"] >= 2800
+    assert levels["town"] >= 38000
+    sd_towns = [r for r in rows if r["level"] == "town" and r["parent"].startswith("37")]
+    assert len(sd_towns) > 1500
+    assert all(len(r["code"]) in (0, 6) for r in rows)
+
+
+@pytest.mark.parametrize("name,adcode,level", [
+    ("金乡", "370828", "county"),
+    ("金乡县", "370828", "county"),
+    ("嘉祥", "370829", "county"),
+    ("微山", "370826", "county"),
+    ("山东省济宁市", "370800", "city"),
+    ("济宁", "370800", "city"),
+    ("市中", "370811", "other"),
+    ("鸡黍镇", "370828", "town"),
+    ("广东", "440000", "province"),
+    ("内蒙古", "150000", "province"),
+    ("上海市", "310000", "province"),
+    ("潮州", "445100", "city"),
+    ("饶平", "445122", "county"),
+    ("兖州市", "370812", "county"),
+    ("莱芜市", "370100", "other"),
+    ("美国", None, "country"),
+])
+def test_lookup(name, adcode, level):
+    v = place.lookup(name)
+    assert v is not None and v["adcode"] == adcode and v["level"] == level
+
+
+def test_lookup_uses_context():
+    assert place.lookup("市中区")["adcode"] == "370811"          # the paper's own 市中 (Jining)
+    assert place.lookup("市中区", "370100")["adcode"] == "370103"  # in a Jinan article
+    assert place.lookup("市中区", "370400")["adcode"] == "370402"
+
+
+def test_lookup_rejects_non_places():
+    for s in ["", "民警", "全国", "全市", "派出所", "x", "金乡县公安局"]:
+        assert place.lookup(s) is None
+
+
+def test_county_and_city_of():
+    assert place.county_of(place.lookup("金乡")) == "金乡县"
+    assert place.county_of(place.lookup("鸡黍镇")) == "金乡县"
+    assert place.county_of(place.lookup("济宁")) is None
+    assert place.city_of(place.lookup("金乡")) == "济宁市"
+    assert place.city_of(place.lookup("上海市嘉定区")) == "上海市"
+    assert place.county_of(None) is None and place.city_of({}) is None
+
+
+def test_lookup_returns_a_copy():
+    v = place.lookup("金乡")
+    v["name"] = "changed"
+    assert place.lookup("金乡")["name"] == "山东省济宁市金乡县"
+
+
+@pytest.mark.parametrize("text", ["", "万" * 100_000, "1" * 200_000, "😀" * 1000, "\x00\x01\n" * 1000, "济"])
+def test_any_input(rules, text):
+    assert isinstance(place.recognize(text, rules), list)
+
+
+def test_spans(rules):
+    text = "张某某（男，30岁，广东省潮州市饶平县人）在微山县汽车站被抓获，济宁市民纷纷点赞。"
+    got = [text[c.start:c.end] for c in place.recognize(text, rules)]
+    assert got == ["广东省潮州市饶平县", "微山县", "济宁"]
+
+
+def test_throughput(rules):
+    text = normalize("本报金乡讯 7月22日，金乡县公安局兴隆派出所在鸡黍镇破获一起电信诈骗案，"
+                     "嫌疑人来自广东省潮州市饶平县，全市、全县民警参与。") * 4000
+    place.recognize(text[:1000], rules)
+    t = time.perf_counter()
+    place.recognize(text, rules)
+    rate = len(text) / (time.perf_counter() - t)
+    assert rate > 100_000, f"{rate:,.0f} chars/s"
+
+
+def test_seed_floor(seed_doc):
+    from jnpolice_ner.recognizer import find_candidates
+
+    gold = {(s["start"], s["end"]): s["value"] for s in seed_doc["spans"] if s["label"] == "PLACE"}
+    pred = {(c.start, c.end): c.value for c in find_candidates(seed_doc["text"], seed_doc["meta"]["issue_date"])
+            if c.label == "PLACE"}
+    tp = set(gold) & set(pred)
+    p, r = len(tp) / max(1, len(pred)), len(tp) / len(gold)
+    assert 2 * p * r / max(1e-9, p + r) >= 0.9
+    assert sum(pred[k]["adcode"] == gold[k]["adcode"] for k in tp) / max(1, len(tp)) >= 0.95
