@@ -1,18 +1,212 @@
-"""CASE_TYPE: recognition and normalization (to be written; see entities/__init__.py for the interface)."""
+"""CASE_TYPE: noun phrases naming a crime category, valued ``{"code": taxonomy code}``.
+
+Cue terms, their kinds and the context blockers are data in ``rules/case_type.yaml``. One
+compiled alternation (longest term first) finds every term at every position; the longest
+claims its span, blockers drop verbal uses, and conjuncts before a span are split off.
+
+Surface forms handled (span ← text):
+
+- ``电信诈骗`` ← ``跨省电信诈骗案件``, ``诈骗`` ← ``诈骗分子``, ``涉嫌诈骗``, ``诈骗罪``
+- ``环境犯罪``, ``食品药品违法犯罪``, ``食药环犯罪`` (head kept: the rest names only a domain)
+- ``金融``, ``涉税``, ``保险``, ``电信网络诈骗`` ← ``金融、涉税、保险、电信网络诈骗犯罪``
+- none in ``被诈骗``, ``诈骗4800余元``, ``盗窃电动车300余辆``, ``反诈宣传``
+
+>>> [(s, e, c["code"]) for s, e, _, c in find_spans("严防金融、保险、电信网络诈骗犯罪")]
+[(2, 4, 'fraud.financial'), (5, 7, 'fraud.insurance'), (8, 14, 'fraud.telecom')]
+>>> find_spans("被诈骗4800余元")
+[]
+"""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import re
+
 from ..candidates import Candidate
 from ..context import Context
-from ..ruleset import RuleSet
+from ..ruleset import RuleSet, load_rules
+from ..trace import fire
 
 LABEL = "CASE_TYPE"
 ORDER = 60
 
+_WINDOW = 12  # characters of left context a "before" blocker sees
+
+
+@dataclass
+class _Term:
+    rule_id: str
+    kind: str
+    code: str
+    codes: list[str] | None
+
+
+@dataclass
+class _Blocker:
+    rule_id: str
+    where: str
+    applies_to: frozenset[str]
+    pattern: Any
+    keep: bool = False
+
+    def applies(self, term: _Term) -> bool:
+        return term.kind in self.applies_to or term.rule_id in self.applies_to
+
+
+@dataclass
+class _Compiled:
+    terms: dict[str, _Term] = field(default_factory=dict)
+    finder: Any = None
+    conjuncts: dict[str, _Term] = field(default_factory=dict)
+    conj_lengths: list[int] = field(default_factory=list)
+    separators: list[str] = field(default_factory=list)
+    blockers: list[_Blocker] = field(default_factory=list)
+
+
+def _compile(rules: RuleSet) -> _Compiled:
+    rf = rules["case_type"]
+    out = _Compiled()
+    suffixes = rf.extra("stem_suffixes", [])
+    heads = rf.extra("domain_heads", [])
+    out.separators = sorted(rf.extra("conjunct_separators", []), key=len, reverse=True)
+    for r in rf.rules:
+        kind = r.extra("kind")
+        if r.pattern is not None:
+            out.blockers.append(_Blocker(r.id, r.extra("where", "after"), frozenset(r.extra("applies_to", [])),
+                                         r.compiled, bool(r.extra("keep", False))))
+            continue
+        term = _Term(r.id, kind, r.extra("code"), r.extra("codes"))
+        if kind == "stem":
+            surfaces = [s + suf for s in r.extra("stems", []) for suf in suffixes]
+        elif kind == "domain":
+            surfaces = [s + h for s in r.extra("stems", []) for h in heads]
+        else:
+            surfaces = list(r.extra("terms", []))
+        table = out.conjuncts if kind == "conjunct" else out.terms
+        for s in surfaces:
+            # the first rule that lists a surface keeps it (crime terms before domains)
+            table.setdefault(s, term)
+    alternation = "|".join(re.escape(t) for t in sorted(out.terms, key=len, reverse=True))
+    # plain literals: the stdlib engine scans a literal alternation several times faster
+    out.finder = re.compile(alternation) if alternation else None
+    out.conj_lengths = sorted({len(t) for t in out.conjuncts}, reverse=True)
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def compiled(rules: RuleSet) -> _Compiled:
+    """The compiled finder for a RuleSet (cached per RuleSet object)."""
+    return _compile(rules)
+
+
+def _blocked(text: str, start: int, end: int, term: _Term, comp: _Compiled) -> bool:
+    """True when a blocker says this occurrence is not a crime-category noun."""
+    hits: list[str] = []
+    keep = False
+    for b in comp.blockers:
+        if not b.applies(term):
+            continue
+        if b.where == "before":
+            window = text[max(0, start - _WINDOW):start]
+            m = b.pattern.search(window)
+        else:
+            m = b.pattern.match(text[end:end + 24])
+        if m is None:
+            continue
+        fire(b.rule_id)
+        if b.keep:
+            keep = True
+        else:
+            hits.append(b.rule_id)
+    return bool(hits) and not keep
+
+
+def _conjuncts_before(text: str, start: int, comp: _Compiled) -> list[tuple[int, int, _Term]]:
+    """Conjuncts coordinated before a span: ``金融、涉税、`` before ``保险诈骗``."""
+    found: list[tuple[int, int, _Term]] = []
+    pos = start
+    while True:
+        sep = next((s for s in comp.separators if text.startswith(s, pos - len(s)) and pos - len(s) >= 0), None)
+        if sep is None:
+            break
+        p = pos - len(sep)
+        hit = None
+        for n in comp.conj_lengths:
+            if p - n >= 0 and text[p - n:p] in comp.conjuncts:
+                hit = (p - n, p, comp.conjuncts[text[p - n:p]])
+                break
+        if hit is None:
+            break
+        found.append(hit)
+        pos = hit[0]
+    return found
+
+
+def find_spans(text: str, rules: RuleSet | None = None) -> list[tuple[int, int, str, dict[str, Any]]]:
+    """CASE_TYPE spans ``(start, end, rule_id, value)`` in ``text`` (normalized), in text order.
+
+    >>> t = "跨省电信诈骗案件中的诈骗分子"
+    >>> [t[s:e] for s, e, _, _ in find_spans(t)]
+    ['电信诈骗', '诈骗']
+    >>> [v["code"] for *_, v in find_spans("食品药品与环境犯罪")]
+    ['food_drug', 'environment']
+    """
+    rules = rules or load_rules()
+    comp = compiled(rules)
+    if comp.finder is None or not text:
+        return []
+    matches = []
+    finder = comp.finder
+    for m in finder.finditer(text):
+        s, e = m.span()
+        matches.append((s, e))
+        for j in range(s + 1, e):  # a longer term starting inside this one (rare)
+            inner = finder.match(text, j)
+            if inner is not None and inner.end() > e:
+                matches.append(inner.span())
+    matches.sort(key=lambda se: (se[0] - se[1], se[0]))
+    claimed: list[tuple[int, int]] = []
+    kept: list[tuple[int, int, _Term]] = []
+    for s, e in matches:
+        if any(s < ce and cs < e for cs, ce in claimed):
+            continue
+        claimed.append((s, e))
+        term = comp.terms[text[s:e]]
+        if _blocked(text, s, e, term, comp):
+            continue
+        fire(term.rule_id)
+        kept.append((s, e, term))
+    for s, _e, _t in list(kept):
+        for cs, ce, term in _conjuncts_before(text, s, comp):
+            if any(cs < oe and os_ < ce for os_, oe, _ in kept):
+                break
+            fire(term.rule_id)
+            kept.append((cs, ce, term))
+    kept.sort(key=lambda x: x[0])
+    out = []
+    for s, e, term in kept:
+        value: dict[str, Any] = {"code": term.code}
+        if term.codes:
+            value["codes"] = list(term.codes)
+        out.append((s, e, term.rule_id, value))
+    return out
+
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
-    return []
+    """CASE_TYPE candidates; the code travels in ``data`` until ``resolve``."""
+    return [
+        Candidate(LABEL, s, e, rid, score=0.8, data={"value": value})
+        for s, e, rid, value in find_spans(text, rules)
+    ]
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:
+    """The value is the code of the rule that found the span."""
+    value = cand.data.get("value")
+    if not value:
+        return False
+    cand.value = dict(value)
     return True
