@@ -1,0 +1,177 @@
+"""Every spaCy registration of the package: the tokenizer, the rule component, the extensions.
+
+Importing this module (``jnpolice_ner.load()`` does) registers:
+
+- the tokenizer ``jnpolice_ner.pkuseg_tokenizer.v1``: spaCy's ``ChineseTokenizer`` with the
+  pkuseg segmenter, whose ``initialize`` reads the model shipped in ``jnpolice_ner/segmenter/``
+  (never the network) and the project's lexicons as user dictionary;
+- the component ``jnpolice_ner_entity_ruler`` (spaCy allows no "." in factory names): runs ``recognizer.find_candidates`` on
+  ``doc.text`` (with ``doc._.issue_date``) and sets ``doc.ents``; the exact entities, with values
+  and roles, are in ``doc._.jn_entities``;
+- ``Doc._.issue_date`` (``date``, ISO string or None), ``Doc._.jn_entities`` (a list of
+  ``jnpolice_ner.models.Entity``, computed from the JSON-safe ``Doc._.jn_entity_data``, so docs
+  survive ``to_bytes`` and ``nlp.pipe(n_process=2)``) and ``Span._.jn_entity`` (the entity a
+  ``doc.ents`` span stands for).
+
+>>> from spacy.lang.zh import Chinese
+>>> nlp = Chinese()                       # character tokenizer: boundaries fall inside no token
+>>> _ = nlp.add_pipe("jnpolice_ner_entity_ruler")
+>>> doc = nlp("民警查明，他被骗走8万余元。")
+>>> [(e.text, e.label_) for e in doc.ents], doc._.jn_entities[0].value["amount"]
+([('8万余元', 'MONEY')], 80000)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from bisect import bisect_left, bisect_right
+from typing import Any
+
+from spacy.lang.zh import ChineseTokenizer, Segmenter
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans, registry
+
+from .models import Entity
+
+ENTITY_RULER = "jnpolice_ner_entity_ruler"  # spaCy forbids "." in factory names
+TOKENIZER = "jnpolice_ner.pkuseg_tokenizer.v1"
+
+
+# --------------------------------------------------------------------------- extensions
+
+def _get_entities(doc: Doc) -> list[Entity]:
+    out = []
+    for d in doc._.jn_entity_data or ():
+        d = dict(d)
+        rule_id = d.pop("explanation", None)
+        e = Entity(**d)
+        e._rule_id = rule_id
+        out.append(e)
+    return out
+
+
+def _get_span_entity(span: Span) -> Entity | None:
+    """The entity whose characters the span covers (the span may be wider after ``expand``)."""
+    best = None
+    for e in span.doc._.jn_entities:
+        if e.label == span.label_ and span.start_char <= e.start and e.end <= span.end_char:
+            if best is None or e.end - e.start > best.end - best.start:
+                best = e
+    return best
+
+
+def register_extensions() -> None:
+    """Idempotent: set the Doc/Span extensions once per process."""
+    if not Doc.has_extension("issue_date"):
+        Doc.set_extension("issue_date", default=None)
+    if not Doc.has_extension("jn_entity_data"):
+        Doc.set_extension("jn_entity_data", default=None)
+    if not Doc.has_extension("jn_entities"):
+        Doc.set_extension("jn_entities", getter=_get_entities)
+    if not Span.has_extension("jn_entity"):
+        Span.set_extension("jn_entity", getter=_get_span_entity)
+
+
+register_extensions()
+
+
+# --------------------------------------------------------------------------- tokenizer
+
+class JnChineseTokenizer(ChineseTokenizer):
+    """``ChineseTokenizer`` (pkuseg) that initializes from the in-package segmentation model.
+
+    ``pkuseg_model`` None or ``"jnpolice_ner"`` means the shipped model; any other value is
+    handed to spaCy's own loader (a directory in pkuseg's format).
+    """
+
+    def initialize(self, get_examples=None, *, nlp=None, pkuseg_model=None, pkuseg_user_dict="default"):
+        if self.segmenter == Segmenter.pkuseg and pkuseg_model in (None, "jnpolice_ner"):
+            from .pipeline import load_segmenter, user_dictionary
+
+            words = user_dictionary() if pkuseg_user_dict in ("default", "jnpolice_ner") else []
+            self.pkuseg_seg = load_segmenter(user_words=words)
+            return
+        super().initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
+
+
+@registry.tokenizers(TOKENIZER)
+def create_jn_tokenizer(segmenter: str = "pkuseg"):
+    def tokenizer_factory(nlp: Language) -> JnChineseTokenizer:
+        return JnChineseTokenizer(nlp.vocab, segmenter=segmenter)
+
+    return tokenizer_factory
+
+
+# --------------------------------------------------------------------------- rule component
+
+def _iso(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    raise TypeError(f"doc._.issue_date must be a date or an ISO string, not {type(value).__name__}")
+
+
+class EntityRulerComponent:
+    """Sets ``doc.ents`` from the rule path; see the module docstring.
+
+    ``align="split"`` (default) splits tokens at entity boundaries that fall inside a token, so
+    ``doc.ents`` has the entities' exact offsets; ``align="expand"`` keeps the tokens and widens
+    each span to whole tokens (overlaps are then resolved longest-first). Either way
+    ``doc._.jn_entities`` keeps the exact character offsets.
+    """
+
+    def __init__(self, name: str = ENTITY_RULER, align: str = "split"):
+        if align not in ("split", "expand"):
+            raise ValueError(f"align must be 'split' or 'expand', not {align!r}")
+        self.name = name
+        self.align = align
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .recognizer import find_candidates, to_entity
+
+        issue = _iso(doc._.issue_date)
+        doc._.issue_date = issue  # a plain string survives doc.to_bytes
+        cands = find_candidates(doc.text, issue_date=issue)
+        ents = [to_entity(c, doc.text) for c in cands]
+        doc._.jn_entity_data = [
+            {**e.model_dump(mode="json"), "explanation": e.explanation} for e in ents
+        ]
+        if self.align == "split":
+            _split_at(doc, {p for e in ents for p in (e.start, e.end)})
+        spans = []
+        for e in ents:
+            span = doc.char_span(e.start, e.end, label=e.label)
+            if span is None:
+                span = doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand")
+            if span is not None and len(span):
+                spans.append(span)
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+def _split_at(doc: Doc, cuts: set[int]) -> None:
+    """Split every token that a character offset in ``cuts`` falls strictly inside."""
+    points = sorted(cuts)
+    todo = []
+    for tok in doc:
+        start, end = tok.idx, tok.idx + len(tok.text)
+        if end - start < 2:
+            continue
+        inner = points[bisect_right(points, start):bisect_left(points, end)]
+        if inner:
+            bounds = [start, *inner, end]
+            todo.append((tok, [doc.text[a:b] for a, b in zip(bounds, bounds[1:])]))
+    if not todo:
+        return
+    with doc.retokenize() as retok:
+        for tok, orths in todo:
+            retok.split(tok, orths, heads=[(tok, 0)] * len(orths))
+
+
+@Language.factory(ENTITY_RULER, default_config={"align": "split"})
+def make_entity_ruler(nlp: Language, name: str, align: str) -> EntityRulerComponent:
+    return EntityRulerComponent(name, align)
