@@ -93,6 +93,13 @@ class _Index:
         self._surface("中国", cn.id, "country")
         self._surface("中华人民共和国", cn.id, "country")
 
+        for short in cfg.extra("never_short", []):
+            kept = [h for h in self.surf.get(short, []) if h[1] not in ("short", "town_short")]
+            if kept:
+                self.surf[short] = kept
+            else:
+                self.surf.pop(short, None)
+        self.inside_rule = cfg.rule("place.block.inside_word")
         self.need_cue_explicit = set(cfg.extra("need_cue", []))
         self.common = set(rules.lexicon("place_short_common"))
         self.need_parent = set(cfg.extra("need_parent", []))
@@ -104,9 +111,11 @@ class _Index:
         self.zone_suffixes = sorted(cfg.extra("zone_suffixes", []), key=len, reverse=True)
         cues = sorted(cfg.extra("cues_after", []), key=len, reverse=True)
         self.cue_re = regex.compile("(?:" + "|".join(regex.escape(c) for c in cues) + ")")
+        tcues = sorted(cfg.extra("town_cues_after", []), key=len, reverse=True)
+        self.town_cue_re = regex.compile("(?:" + "|".join(regex.escape(c) for c in tcues) + ")")
         self.after_re = cfg.rule("place.block.after").compiled
         self.trim_re = cfg.rule("place.trim.shi_min").compiled
-        self.abbrev_rule = cfg.rule("place.abbrev.one_char")
+        self.abbrev_rules = [r for r in cfg.rules if r.id.startswith("place.abbrev.")]
         self.abbrevs: dict[str, list[str]] = {k: [str(c) for c in v] for k, v in (cfg.extra("abbreviations") or {}).items()}
         self.by_code: dict[str, str] = {}
         for e in self.entries.values():
@@ -214,7 +223,7 @@ class _Index:
         if s in self.need_cue_explicit:
             return True
         if s in self.common:
-            return not any(self.in_prefer(i) for i in ids)
+            return not any(self.in_prefer(i) or self.entries[i].level == "province" for i in ids)
         return False
 
     def pick(self, ids: list[str], context: list[str]) -> tuple[str, float]:
@@ -285,10 +294,20 @@ def _info(idx: _Index, s: str, hits: list[tuple[str, str]]) -> tuple:
         forms = {f for _, f in hits}
         ids = [h for h, _ in hits]
         full = [h for h in hits if h[1] in _FULL_FORMS]
-        cue = idx.needs_cue(s, ids) or forms == {"town_short"}
+        if forms == {"town_short"}:
+            cue = "town"
+        elif idx.needs_cue(s, ids) or all(
+                idx.entries[h].level == "county" and idx.entries[h].name.endswith("区")
+                and not idx.in_prefer(h) for h, f in hits if f != "town_short"):
+            cue = "general"  # an ordinary word, or a city district (解放区, 天涯区) written short
+        else:
+            cue = ""
         surname = "country" not in forms and not any(idx.in_prefer(h) for h in ids) and not any(
             idx.entries[h].level in ("province", "city") for h in ids)
-        got = (full, cue, surname)
+        # the right edge matters for county and town short forms outside the home area
+        right = not any(idx.in_prefer(h) or idx.entries[h].level in ("province", "city", "foreign")
+                        for h in ids)
+        got = (full, cue, surname, right)
         idx.info[key] = got
     return got
 
@@ -298,7 +317,7 @@ def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tup
     """Filter the hits of surface ``s`` at [i, end) by the blockers; [] when none is left."""
     if relaxed:
         return hits
-    full, cue, surname = _info(idx, s, hits)
+    full, cue, surname, right = _info(idx, s, hits)
     if full:
         if first and s in idx.need_parent:
             fired.append("place.block.need_parent")
@@ -309,10 +328,13 @@ def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tup
         fired.append("place.block.after")
         return []
     if cue:
-        if not idx.cue_re.match(tail):
+        if not (idx.town_cue_re if cue == "town" else idx.cue_re).match(tail):
             fired.append("place.block.need_cue")
             return []
         fired.append("place.cue.after")
+    if right and end < len(text) and text[end - 1:end + 1] in idx.boundary:
+        fired.append("place.block.before")
+        return []
     if first and i > 0:
         if text[i - 1:i + 1] in idx.boundary:
             fired.append("place.block.before")
@@ -425,10 +447,19 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     cfg = idx.cfg
     out: list[Candidate] = []
     first2 = idx.first2
+    inside = [(m.start(), m.end()) for m in idx.inside_rule.compiled.finditer(text)] if len(text) > 3 else []
+    k = 0
     end = 0
     for i in idx.hit_positions(text):
         if i < end:
             continue
+        if inside:
+            while k < len(inside) and inside[k][1] <= i:
+                k += 1
+            if k < len(inside) and inside[k][0] <= i:
+                fire(idx.inside_rule.id)
+                end = inside[k][1]
+                continue
         if first2[text[i:i + 2]][0] == 0:
             fire("place.block.generic")
             end = i + 2
@@ -440,8 +471,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         rid = _rule_for(data)
         fire(rid)
         out.append(Candidate(LABEL, i, end, rid, score=cfg.rule(rid).score, data=data))
-    rule = idx.abbrev_rule
-    if "回" in text:
+    for rule in idx.abbrev_rules:
         for m in rule.compiled.finditer(text):
             codes = idx.abbrevs.get(m.group("abbr"), [])
             ids = [idx.by_code[c] for c in codes if c in idx.by_code]
