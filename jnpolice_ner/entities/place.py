@@ -100,6 +100,7 @@ class _Index:
             else:
                 self.surf.pop(short, None)
         self.inside_rule = cfg.rule("place.block.inside_word")
+        self.date_re = cfg.rule("place.block.date").compiled
         self.need_cue_explicit = set(cfg.extra("need_cue", []))
         self.common = set(rules.lexicon("place_short_common"))
         self.need_parent = set(cfg.extra("need_parent", []))
@@ -222,8 +223,8 @@ class _Index:
     def needs_cue(self, s: str, ids: list[str]) -> bool:
         if s in self.need_cue_explicit:
             return True
-        if s in self.common:
-            return not any(self.in_prefer(i) or self.entries[i].level == "province" for i in ids)
+        if s in self.common:  # the generated list: county/town/foreign names only
+            return not any(self.in_prefer(i) or self.entries[i].level in ("province", "city") for i in ids)
         return False
 
     def pick(self, ids: list[str], context: list[str]) -> tuple[str, float]:
@@ -317,6 +318,9 @@ def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tup
     """Filter the hits of surface ``s`` at [i, end) by the blockers; [] when none is left."""
     if relaxed:
         return hits
+    if first and i > 0 and idx.date_re.search(text, max(0, i - 1), i + 1):
+        fired.append("place.block.date")
+        return []
     full, cue, surname, right = _info(idx, s, hits)
     if full:
         if first and s in idx.need_parent:
@@ -540,6 +544,12 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     ids = data["ids"]
     context = _context_codes(idx, ctx, cand)
     eid, score = idx.pick(ids, context)
+    if data.get("forms") == ["short", "town_short"] or (
+            "town_short" in data.get("forms", ()) and len(data["forms"]) > 1):
+        # 北京 is the municipality unless a same-named town sits in the article's own county
+        others = [h for h in ids if idx.entries[h].level != "town"]
+        if others and idx.entries[eid].level == "town" and score < 4.0:
+            eid, score = idx.pick(others, context)
     if (data.get("forms") == ["town_short"] and len(data.get("segs", ())) == 1 and score < 3.0
             and not idx.in_prefer(eid)):
         fire("place.block.no_context")
