@@ -47,6 +47,8 @@ class Scheme:
     channels: dict[str, list[Cue]]
     preferences: list[dict[str, Any]]
     params: dict[str, float]
+    #: class code → cue ids of which one must fire for the class to win
+    requires: dict[str, list[str]] = field(default_factory=dict)
     #: first character → the lengths of the terms that start with it (longest first)
     index: dict[str, list[int]] = field(default_factory=dict)
     terms: frozenset[str] = frozenset()
@@ -145,6 +147,7 @@ def scheme(rules: RuleSet | None = None) -> Scheme:
             raise RuleError(f"rules/case_classes.yaml: preference id {p.get('id')!r} is not classify.<x>.<y>")
     s = Scheme(_cues(rf.extra("families"), "families"), _cues(rf.extra("classes"), "classes"),
                _cues(rf.extra("channels"), "channels"), prefs, params)
+    s.requires = {e["code"]: list(e["requires"]) for e in rf.extra("classes", []) if e.get("requires")}
     s.build_index()
     seen: set[str] = set()
     for cid in s.all_cue_ids():
@@ -197,6 +200,7 @@ def scores(text: str, spans: list | None = None) -> dict[str, tuple[float, list[
         code: (0.0, []) for g in (sch.families, sch.classes, sch.channels) for code in g}
     fired = sorted(sch.cue_counts(text).values(), key=lambda cn: sch.order[cn[0].id])
     for cue, n in fired:
+        fire(cue.id)
         extra = min(n - 1, int(p["repeat_cap"])) * p["repeat_bonus"]
         s, ids = out[cue.code]
         out[cue.code] = (s + cue.weight * (1.0 + extra), ids + [cue.id])
@@ -232,11 +236,15 @@ def classify(text: str, spans: list | None = None) -> tuple[str, list[str]]:
     if fam[family][0] < p["min_family"]:
         return "other", []
     explanation = list(fam[family][1])
-    subs = sch.subclasses[family]
+    subs = [c for c in sch.subclasses[family]
+            if c not in sch.requires or set(sch.requires[c]) & set(sc[c][1])]
     if subs:
         best = max(subs, key=lambda c: (sc[c][0], -subs.index(c)))
         for pref in sch.preferences:
-            if best == pref["if_best"] and sc.get(pref["prefer"], (0.0,))[0] >= float(pref["min"]):
+            other_score, other_ids = sc.get(pref["prefer"], (0.0, []))
+            if pref.get("requires") and not set(pref["requires"]) & set(other_ids):
+                continue
+            if best == pref["if_best"] and other_score >= float(pref["min"]):
                 fire(pref["id"])
                 explanation.append(pref["id"])
                 best = pref["prefer"]

@@ -64,6 +64,8 @@ class _Compiled:
     conj_lengths: list[int] = field(default_factory=list)
     separators: list[str] = field(default_factory=list)
     blockers: list[_Blocker] = field(default_factory=list)
+    #: rule id → the blockers that apply to its terms (filled on first use)
+    by_rule: dict[str, list[_Blocker]] = field(default_factory=dict)
 
 
 def _compile(rules: RuleSet) -> _Compiled:
@@ -89,11 +91,36 @@ def _compile(rules: RuleSet) -> _Compiled:
         for s in surfaces:
             # the first rule that lists a surface keeps it (crime terms before domains)
             table.setdefault(s, term)
-    alternation = "|".join(re.escape(t) for t in sorted(out.terms, key=len, reverse=True))
-    # plain literals: the stdlib engine scans a literal alternation several times faster
-    out.finder = re.compile(alternation) if alternation else None
+    # a prefix trie as one regex: the stdlib engine fails fast on characters no term starts with
+    out.finder = re.compile(_trie_pattern(list(out.terms))) if out.terms else None
     out.conj_lengths = sorted({len(t) for t in out.conjuncts}, reverse=True)
     return out
+
+
+def _trie_pattern(terms: list[str]) -> str:
+    """A regex matching the longest of ``terms`` at a position, factored by common prefixes.
+
+    >>> _trie_pattern(["诈骗", "诈骗罪", "电诈"])
+    '(?:电诈|诈骗(?:罪)?)'
+    """
+    trie: dict = {}
+    for t in terms:
+        node = trie
+        for ch in t:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        optional = "" in node
+        if len(branches) == 1 and not optional:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if optional else group
+
+    return build(trie)
 
 
 @functools.lru_cache(maxsize=4)
@@ -106,9 +133,10 @@ def _blocked(text: str, start: int, end: int, term: _Term, comp: _Compiled) -> b
     """True when a blocker says this occurrence is not a crime-category noun."""
     hits: list[str] = []
     keep = False
-    for b in comp.blockers:
-        if not b.applies(term):
-            continue
+    blockers = comp.by_rule.get(term.rule_id)
+    if blockers is None:
+        blockers = comp.by_rule[term.rule_id] = [b for b in comp.blockers if b.applies(term)]
+    for b in blockers:
         if b.where == "before":
             window = text[max(0, start - _WINDOW):start]
             m = b.pattern.search(window)
@@ -168,12 +196,12 @@ def find_spans(text: str, rules: RuleSet | None = None) -> list[tuple[int, int, 
             if inner is not None and inner.end() > e:
                 matches.append(inner.span())
     matches.sort(key=lambda se: (se[0] - se[1], se[0]))
-    claimed: list[tuple[int, int]] = []
+    claimed = bytearray(len(text))  # 1 where a longer term already claimed the character
     kept: list[tuple[int, int, _Term]] = []
     for s, e in matches:
-        if any(s < ce and cs < e for cs, ce in claimed):
+        if any(claimed[s:e]):
             continue
-        claimed.append((s, e))
+        claimed[s:e] = b"\x01" * (e - s)
         term = comp.terms[text[s:e]]
         if _blocked(text, s, e, term, comp):
             continue
@@ -181,8 +209,9 @@ def find_spans(text: str, rules: RuleSet | None = None) -> list[tuple[int, int, 
         kept.append((s, e, term))
     for s, _e, _t in list(kept):
         for cs, ce, term in _conjuncts_before(text, s, comp):
-            if any(cs < oe and os_ < ce for os_, oe, _ in kept):
+            if any(claimed[cs:ce]):
                 break
+            claimed[cs:ce] = b"\x01" * (ce - cs)
             fire(term.rule_id)
             kept.append((cs, ce, term))
     kept.sort(key=lambda x: x[0])

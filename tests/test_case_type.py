@@ -1,0 +1,96 @@
+"""CASE_TYPE: spans and codes, verbal uses, conjuncts, robustness, speed, seed floor."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from jnpolice_ner.entities import case_type
+from jnpolice_ner.evaluation import score_documents
+from jnpolice_ner.recognizer import find_entities
+from jnpolice_ner.ruleset import load_rules
+
+from conftest import need_shared
+
+
+def spans(text: str) -> list[tuple[str, str]]:
+    return [(text[s:e], v["code"]) for s, e, _, v in case_type.find_spans(text)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("成功破获一起跨省电信诈骗案件", [("电信诈骗", "fraud.telecom")]),
+    ("严厉打击金融、涉税、保险、电信网络诈骗犯罪", [("金融", "fraud.financial"), ("涉税", "fraud.tax"),
+                                         ("保险", "fraud.insurance"), ("电信网络诈骗", "fraud.telecom")]),
+    ("依法严防严打食品药品与环境犯罪", [("食品药品", "food_drug"), ("环境犯罪", "environment")]),
+    ("建立严打食药环犯罪联勤联动机制", [("食药环犯罪", "food_drug")]),
+    ("刘某被诈骗分子骗走2万元", [("诈骗", "fraud")]),
+    ("以诈骗罪判处有期徒刑", [("诈骗", "fraud")]),
+    ("抓获贩毒人员3名，捣毁赌博窝点1个", [("贩毒", "drugs"), ("赌博", "gambling")]),
+    ("抓获网上逃犯和在逃人员", [("网上逃犯", "fugitive"), ("在逃人员", "fugitive")]),
+    ("涉嫌帮信罪和洗钱罪", [("帮信", "cybercrime"), ("洗钱", "other")]),
+    ("被诈骗4800余元", []),
+    ("其电动车被盗，嫌疑人盗窃电动车300余辆", []),
+    ("老人被骗，钱被骗走", []),
+    ("开展反诈宣传，涉诈案件下降", []),
+    ("这是一起刑事案件，要打击犯罪，严打违法犯罪", []),
+    ("主动应对金融风险，维护金融安全", []),
+    ("“公安主导，金融、税务、保险配合”", []),
+    ("市局食药环侦大队", []),
+])
+def test_spans(text, expected):
+    assert spans(text) == expected
+
+
+def test_two_families_get_codes():
+    ((_s, _e, _r, value),) = case_type.find_spans("食药环领域违法犯罪")
+    assert value == {"code": "food_drug", "codes": ["food_drug", "environment"]}
+
+
+def test_every_code_is_in_the_taxonomy():
+    spec = need_shared("spec", "taxonomy.md").read_text("utf-8")
+    rf = load_rules()["case_type"]
+    for r in rf.rules:
+        for code in [r.extra("code"), *(r.extra("codes") or [])]:
+            if code:
+                assert f"`{code}`" in spec, f"{r.id}: {code} is not a taxonomy code"
+
+
+def test_no_term_in_two_rules():
+    """A surface listed twice would silently keep the first rule's code."""
+    rf = load_rules()["case_type"]
+    seen: dict[str, str] = {}
+    for r in rf.rules:
+        for t in r.extra("terms", []) or []:
+            key = (r.extra("kind") == "conjunct", t)
+            assert key not in seen, f"{t} in {r.id} and {seen[key]}"
+            seen[key] = r.id
+
+
+@pytest.mark.parametrize("text", ["", "诈骗" * 50000, "金融、" * 20000 + "诈骗", "😀\x00被诈骗",
+                                  "1万" * 200000, "被" * 30000 + "盗窃"])
+def test_any_string(text):
+    case_type.recognize(text, load_rules())
+
+
+def test_throughput():
+    rules = load_rules()
+    # about one crime word per 40 characters, denser than real news
+    text = ("今年以来，市公安局围绕服务群众这条主线，全面推进基层基础工作，不断提升群众安全感和满意度。"
+            "同时针对电信诈骗高发势头，严厉打击金融、涉税、保险、电信网络诈骗犯罪，依法严打食品药品与环境犯罪。"
+            "7月29日，派出所接到报警，称其在网络上玩游戏，被骗走8万余元。接警后，民警立即开展侦查，"
+            "最终于8月10日将嫌疑人抓获，该人因涉嫌诈骗已被刑事拘留，案件正在进一步侦办中。") * 1000
+    case_type.recognize(text[:100], rules)
+    t0 = time.perf_counter()
+    case_type.recognize(text, rules)
+    speed = len(text) / (time.perf_counter() - t0)
+    assert speed > 300_000, f"{speed:,.0f} chars/s"  # ~1M on an idle core; the budget is 200k for all labels
+
+
+def test_seed_floor():
+    doc = json.loads(need_shared("data", "seed_entities.jsonl").read_text("utf-8").splitlines()[0])
+    pred = [e.model_dump() for e in find_entities(doc["text"], doc["meta"]["issue_date"]) if e.label == "CASE_TYPE"]
+    gold = [s for s in doc["spans"] if s["label"] == "CASE_TYPE"]
+    row = score_documents([(gold, pred)])["CASE_TYPE"]
+    assert row["f1"] >= 0.9 and row["value_acc"] >= 0.9, row
