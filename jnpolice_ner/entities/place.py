@@ -101,6 +101,8 @@ class _Index:
                 self.surf.pop(short, None)
         self.inside_rule = cfg.rule("place.block.inside_word")
         self.date_re = cfg.rule("place.block.date").compiled
+        self.village_re = cfg.rule("place.village.after_chain").compiled
+        self.village_stop = tuple(cfg.extra("village_stop", []))
         self.need_cue_explicit = set(cfg.extra("need_cue", []))
         self.common = set(rules.lexicon("place_short_common"))
         self.need_parent = set(cfg.extra("need_parent", []))
@@ -407,6 +409,15 @@ def _chain(idx: _Index, text: str, i: int, relaxed: bool = False) -> tuple[int, 
         if short_hits:
             fire("place.trim.shi_min")
             j -= 1
+    # a village after a town or county: 鸡黍镇王庄村
+    if not relaxed or j < len(text):
+        last_levels = {idx.entries[h].level for h in data["ids"]}
+        if last_levels & {"town", "county"}:
+            tail = text[j:j + 8]
+            m = idx.village_re.match(tail)
+            if m and not tail.startswith(idx.village_stop):
+                data["village"] = m.group(0)
+                return j + m.end(), data
     # development zone after the chain
     zone = ""
     if not relaxed or j < len(text):
@@ -421,6 +432,8 @@ def _chain(idx: _Index, text: str, i: int, relaxed: bool = False) -> tuple[int, 
 
 
 def _rule_for(data: dict[str, Any]) -> str:
+    if data.get("village"):
+        return "place.village.after_chain"
     if data.get("zone"):
         return "place.zone.suffix"
     if data.get("sibling"):
@@ -554,7 +567,7 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
             and not idx.in_prefer(eid)):
         fire("place.block.no_context")
         return False
-    cand.value = idx.value(eid, data.get("zone", ""))
+    cand.value = idx.value(eid, data.get("zone", "") or data.get("village", ""))
     ctx.places.append(cand.value)
     return True
 
@@ -573,7 +586,7 @@ def _lookup(idx: _Index, name: str, context: tuple[str, ...]) -> dict[str, Any] 
         return None
     _, data = got
     eid, _ = idx.pick(data["ids"], list(context))
-    return idx.value(eid, data.get("zone", ""))
+    return idx.value(eid, data.get("zone", "") or data.get("village", ""))
 
 
 @functools.lru_cache(maxsize=4096)
