@@ -139,7 +139,7 @@ class _Index:
         """Positions whose bigram starts a known name (or a generic word): a vectorized prefilter."""
         if len(text) < 2:
             return []
-        cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
         keys = (cps[:-1] << 21) | cps[1:]
         pos = np.searchsorted(self.bigram_keys, keys)
         pos[pos >= len(self.bigram_keys)] = 0
@@ -259,17 +259,13 @@ def _bigram_key(k: str) -> int:
     return (ord(k[0]) << 21) | ord(k[1])
 
 
-@functools.lru_cache(maxsize=4)
-def _index_for(rules_id: int) -> _Index:  # keyed on id(); the RuleSet is itself cached
-    return _Index(_RULESETS[rules_id])
-
-
-_RULESETS: dict[int, RuleSet] = {}
-
-
 def _index(rules: RuleSet) -> _Index:
-    _RULESETS[id(rules)] = rules
-    return _index_for(id(rules))
+    """The name index of ``rules``, built on first use and kept on the RuleSet."""
+    idx = getattr(rules, "_place_index", None)
+    if idx is None:
+        idx = _Index(rules)
+        rules._place_index = idx  # type: ignore[attr-defined]
+    return idx
 
 
 # -- recognition ---------------------------------------------------------------------------------
