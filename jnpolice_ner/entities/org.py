@@ -1,18 +1,229 @@
-"""ORG: recognition and normalization (to be written; see entities/__init__.py for the interface)."""
+"""ORG: named organizations that are not police units (banks, companies, schools, courts,
+procuratorates, government departments named with their place, media outlets).
+
+Forms handled: ``深圳市兴业银行`` (name 兴业银行, place 深圳市), ``农业银行`` → 中国农业银行,
+``上海银联`` → 中国银联, ``中国刑警学院`` → 中国刑事警察学院, ``济宁市食药监`` →
+济宁市食品药品监督管理局, ``金乡县人民法院``, ``上海某信息科技有限公司``. Rules: ``rules/org.yaml``;
+tables: ``rules/lexicons/org_canonical.tsv``, ``org_government.tsv``.
+
+>>> from jnpolice_ner.ruleset import load_rules
+>>> [c.data["name"] for c in recognize("民警赶到农业银行查询", load_rules())]
+['中国农业银行']
+>>> recognize("与食药监、环保等部门协作", load_rules())
+[]
+"""
 
 from __future__ import annotations
+
+import functools
+from typing import Any
+
+import regex
 
 from ..candidates import Candidate
 from ..context import Context
 from ..ruleset import RuleSet
+from ..trace import fire
+from . import unit as _unit
 
 LABEL = "ORG"
 ORDER = 30
 
+_RUN = regex.compile(r"[\p{Han}A-Za-z0-9]{1,24}$")
+_HAN_RUN = regex.compile(r"[\p{Han}]{1,12}$")
+_ADMIN_END = set("省市县区镇乡道旗州")
+
+
+class _Config:
+    def __init__(self, rules: RuleSet):
+        rf = rules["org"]
+        self.alias: dict[str, tuple[str, str, bool]] = {}  # alias → (name, kind, needs place)
+        for row in rules.table("org_canonical"):
+            self.alias[row["alias"]] = (row["name"], row["kind"], False)
+        for row in rules.table("org_government"):
+            self.alias.setdefault(row["alias"], (row["name"], "government", True))
+        alts = sorted(self.alias, key=len, reverse=True)
+        self.alias_re = regex.compile("|".join(regex.escape(a) for a in alts))
+        self.branch_re = rf.rule("org.bank.branch").compiled
+        self.rural_re = rf.rule("org.bank.rural").compiled
+        self.company_re = rf.rule("org.company.limited").compiled
+        self.company_max = int(rf.rule("org.company.limited").extra("max_name", 20))
+        self.school_re = rf.rule("org.school.generic").compiled
+        self.school_max = int(rf.rule("org.school.generic").extra("max_name", 10))
+        self.court_re = rf.rule("org.court").compiled
+        self.proc_re = rf.rule("org.procuratorate").compiled
+        multi = [w for w in rules.lexicon("unit_stopwords") if len(w) > 1]
+        singles = list(rf.extra("single_stops", ""))
+        stops = sorted(set(multi + singles), key=len, reverse=True)
+        self.stop_set = set(stops)
+        self.stop_max = max((len(w) for w in stops), default=0)
+        self.address_marks = set(rf.extra("address_marks", ""))
+        self.road_after = set(rf.extra("road_after", ""))
+        self.bad_name_end = set(rf.extra("bad_name_end", ""))
+        self.generic = set(rules.lexicon("unit_generic")) | {"一家", "这家", "那家", "该家", "一所", "这所", "某", "某家"}
+        self.unit_cfg = _unit._config(rules)
+
+
+@functools.lru_cache(maxsize=4)
+def _config(rules: RuleSet) -> _Config:
+    return _Config(rules)
+
+
+def _place_before(text: str, s: int, cfg: _Config) -> tuple[str, dict[str, Any]] | None:
+    """The place written right before position ``s`` (深圳市|兴业银行)."""
+    lo = max(0, s - 12)
+    m = _HAN_RUN.search(text, lo, s)
+    if not m:
+        return None
+    pt = _unit._place_tail(m.group(0), cfg.unit_cfg)
+    # a bare town or area name (花园) is too weak a place before an organization
+    if pt is not None and pt[1].get("level") not in ("province", "city", "county") and pt[0][-1] not in _ADMIN_END:
+        return None
+    return pt
+
+
+def _lowest(val: dict[str, Any], written: str) -> str:
+    """The place part of an official name: 济宁市, 金乡县, 济宁市任城区, or the written town."""
+    prov, city, county = _unit.chain_parts(val)
+    level = val.get("level")
+    if level == "town" or val.get("_fallback"):
+        return written
+    if level == "county" and county:
+        return (city or "") + county if county.endswith("区") and city and city != county else county
+    if level == "city" and city:
+        return city
+    if level == "province" and prov:
+        return prov
+    return written
+
+
+def _named(run: str, cfg: _Config, min_len: int) -> str | None:
+    """The name at the end of ``run`` after the rightmost stop word, if it is a name."""
+    pos = 0
+    for i in range(len(run)):
+        for k in range(min(cfg.stop_max, len(run) - i), 0, -1):
+            if i + k < len(run) and run[i:i + k] in cfg.stop_set:
+                pos = max(pos, i + k)
+    for i in range(len(run) - 1, pos - 1, -1):
+        if run[i] in cfg.address_marks and i + 1 < len(run):
+            pos = i + 1
+            break
+    name = run[pos:]
+    if pos:
+        fire("org.filter.stopword")
+    if name[-1:] in cfg.bad_name_end:
+        return None
+    if len(name) < min_len or any(name[-k:] in cfg.stop_set for k in range(1, min(cfg.stop_max, len(name)) + 1)):
+        return None
+    if name in cfg.generic or any(name.startswith(g) for g in ("一家", "这家", "该", "一所", "这所")):
+        fire("org.filter.generic")
+        return None
+    return name
+
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
-    return []
+    """ORG candidates; ``data`` holds name, kind and the written place."""
+    if not text:
+        return []
+    cfg = _config(rules)
+    out: list[Candidate] = []
+    alias_ends: set[int] = set()
+    # canonical table and government departments
+    for m in cfg.alias_re.finditer(text):
+        s, e = m.span()
+        alias_e = e
+        name, kind, needs_place = cfg.alias[text[s:e]]
+        pt = _place_before(text, s, cfg)
+        if needs_place and pt is None:
+            fire("org.filter.no_place")
+            continue
+        place = pt[0] if pt else None
+        prefix = len(place) if place else 0
+        if kind == "bank":
+            b = cfg.branch_re.match(text, e)
+            if b:
+                inner = b.group(0)[: -2]
+                v = _unit.place_lookup(inner) if inner else None
+                plain = 2 <= len(inner) <= 4 and not any(
+                    inner[i:i + k] in cfg.stop_set for i in range(len(inner)) for k in (1, 2))
+                if not inner or v is not None or plain:
+                    if v is None:
+                        inner = ""
+                    fire("org.bank.branch")
+                    e = b.end()
+                    if place is None and inner:
+                        place = inner
+        start = s - prefix
+        alias_ends.add(alias_e)
+        if needs_place:
+            rid = "org.government.place"
+        else:
+            rid = "org.alias.place" if place else "org.alias.table"
+        fire(rid)
+        out.append(Candidate(LABEL, start, e, rid, score=0.9, data={"name": name, "kind": kind, "place": place}))
+    # rural banks and credit unions, courts, procuratorates: need a place
+    for rx, kind, rid in ((cfg.rural_re, "bank", "org.bank.rural"), (cfg.court_re, "court", "org.court"),
+                          (cfg.proc_re, "procuratorate", "org.procuratorate")):
+        for m in rx.finditer(text):
+            s, e = m.start(), m.end()
+            pt = _place_before(text, s, cfg)
+            if pt is None:
+                fire("org.filter.no_place")
+                continue
+            fire(rid)
+            word = m.group(0)
+            if kind == "court":
+                word = ("中级" if word.startswith("中级") else "高级" if word.startswith("高级") else "") + "人民法院"
+            elif kind == "procuratorate":
+                word = "人民检察院"
+            elif word in ("农商银行", "农商行"):
+                word = "农村商业银行"
+            out.append(Candidate(LABEL, s - len(pt[0]), e, rid, score=0.85,
+                                 data={"suffix": word, "kind": kind, "place": pt[0]}))
+    # companies and schools named before a suffix
+    for rx, kind, rid, mx, mn in ((cfg.company_re, "company", "org.company.limited", cfg.company_max, 3),
+                                  (cfg.school_re, "school", "org.school.generic", cfg.school_max, 2)):
+        for m in rx.finditer(text):
+            s, e = m.start(), m.end()
+            if e in alias_ends or (kind == "school" and text[e:e + 1] in cfg.road_after):
+                continue
+            lo = max(0, s - mx)
+            rm = _RUN.search(text, lo, s)
+            if not rm:
+                continue
+            name = _named(rm.group(0), cfg, mn)
+            if name is None:
+                continue
+            fire(rid)
+            full = name + m.group(0)
+            place = None
+            for k in range(min(len(name) - 1, 9), 1, -1):
+                v = _unit.place_lookup(name[:k])
+                if v is not None and not v.get("_fallback"):
+                    place = name[:k]
+                    break
+            out.append(Candidate(LABEL, s - len(name), e, rid, score=0.7,
+                                 data={"name": full, "kind": kind, "place": place, "literal": True}))
+    return out
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:
+    """Fill ``{"name", "kind", "place"}`` (place: the PLACE value of the written place, or None)."""
+    d = cand.data
+    code = ctx.dateline.get("adcode") if ctx.dateline else None
+    pval = None
+    if d.get("place"):
+        pval = _unit.place_lookup(d["place"], code)
+        if pval is not None and pval.get("_fallback"):
+            pval = {"name": d["place"], "adcode": None, "level": pval.get("level")}
+    if pval is not None:
+        pval = {k: v for k, v in pval.items() if not k.startswith("_")}
+    kind = d["kind"]
+    if "suffix" in d:
+        name = _lowest(pval or {}, d["place"]) + d["suffix"] if pval else d["place"] + d["suffix"]
+    elif kind == "government":
+        name = (_lowest(pval, d["place"]) if pval else d["place"]) + d["name"]
+    else:
+        name = d["name"]
+    cand.value = {"name": name, "kind": kind, "place": pval}
     return True

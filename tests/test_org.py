@@ -1,0 +1,66 @@
+"""ORG: recognition, canonical names and places, robustness, speed, seed floor."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from jnpolice_ner import extract_entities
+from jnpolice_ner.entities import org
+from jnpolice_ner.ruleset import load_rules
+
+
+@pytest.mark.parametrize("text,spans", [
+    ("这笔钱已被转到深圳市兴业银行一个账户上", ["深圳市兴业银行"]),
+    ("是上海银联交易平台代扣了", ["上海银联"]),
+    ("他在上海某信息科技有限公司工作", ["上海某信息科技有限公司"]),
+    ("组织赴中国刑警学院、西南政法大学开展培训", ["中国刑警学院", "西南政法大学"]),
+    ("主动加强与食药监、工商、环保等部门的协作", []),
+    ("通过充值QQ币、支付宝转账等方式", []),
+])
+def test_spans(text, spans):
+    rules = load_rules()
+    got = sorted((c.start, text[c.start:c.end]) for c in org.recognize(text, rules))
+    assert [s for _, s in got] == spans
+
+
+def test_table_has_header_and_kinds():
+    from jnpolice_ner.labels import ORG_KINDS
+
+    for row in load_rules().table("org_canonical"):
+        assert row["kind"] in ORG_KINDS, row
+
+
+def test_value_of_branch_place():
+    (e,) = [e for e in extract_entities("钱被转到深圳市兴业银行", issue_date="2016-08-20") if e.label == "ORG"]
+    assert e.value["name"] == "兴业银行" and e.value["place"]["adcode"] == "440300"
+
+
+@pytest.mark.parametrize("text", ["", "银行" * 5000, "有限公司" * 5000, "😀法院", "\x00人民检察院",
+                                  "1万" * 200000, "某" * 30000 + "有限公司"])
+def test_any_string(text):
+    org.recognize(text, load_rules())
+
+
+def test_throughput():
+    rules = load_rules()
+    # denser than real news (one organization per ~30 characters)
+    text = ("民警赶到最近的鸡黍镇农业银行，经查询，钱被转到深圳市兴业银行一个账户上，但无法查找到对方账户。"
+            "随后与济宁市食药监等部门联合检查，发现问题场所15处，该案已由金乡县人民法院依法判决。") * 2000
+    org.recognize(text[:1000], rules)
+    t0 = time.process_time()  # CPU time: robust to a busy machine
+    org.recognize(text, rules)
+    rate = len(text) / max(time.process_time() - t0, 1e-6)
+    assert rate > 250_000, f"{rate:,.0f} chars/s"
+
+
+def test_seed_floor(seed_doc):
+    from jnpolice_ner.evaluation import score_documents
+
+    pred = [{"label": e.label, "start": e.start, "end": e.end, "value": e.value}
+            for e in extract_entities(seed_doc["text"], issue_date=seed_doc["meta"]["issue_date"])]
+    assert score_documents([(seed_doc["spans"], pred)])["ORG"]["f1"] >= 0.9
+    gold = {(s["start"], s["end"]): s["value"] for s in seed_doc["spans"] if s["label"] == "ORG"}
+    ok = sum(1 for p in pred if p["label"] == "ORG" and gold.get((p["start"], p["end"])) == p["value"])
+    assert ok / len(gold) >= 0.9
