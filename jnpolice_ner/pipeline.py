@@ -123,12 +123,15 @@ def _model_arrays(directory: str) -> tuple[dict[str, int], frozenset[str], Any, 
         rel, over_pos, over_val, trans = npz["rel"], npz["over_pos"], npz["over_val"], npz["transitions"]
     if rel.shape != (len(names), n_tag - 1) or trans.shape != (n_tag * n_tag,):
         raise ValueError(f"segmenter model in {path} is inconsistent: {rel.shape} vs {len(names)} features")
-    node = np.zeros((len(names), n_tag), dtype=np.float64)
+    # pkuseg's weight vector: node weights (n_features × n_tag, row-major), then transitions
+    w = np.empty(len(names) * n_tag + n_tag * n_tag, dtype=np.float64)
+    node = w[: len(names) * n_tag].reshape(len(names), n_tag)
+    node[:, 0] = 0.0
     node[:, 1:] = rel
     if len(over_pos):  # the few weights beyond int16
         rows, cols = np.divmod(over_pos, n_tag - 1)
         node[rows, cols + 1] = over_val
-    w = np.concatenate([node.ravel(), trans.astype(np.float64)])
+    w[len(names) * n_tag:] = trans
     w /= float(meta["scale"])
     return feature_to_idx, unigram, w, meta
 
