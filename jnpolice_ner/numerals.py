@@ -202,6 +202,8 @@ def parse_number(s: str, rules: RuleSet | None = None) -> int | float | None:
     """
     if not s or len(s) > 40:
         return None
+    if s.isdigit() and s.isascii():
+        return int(s)
     t = tables(rules)
     toks = _tokens(s, t)
     if toks is None:
@@ -241,6 +243,13 @@ def parse_amount(s: str, rules: RuleSet | None = None) -> Quantity | None:
     """
     if not s or len(s) > 40:
         return None
+    if s.isdigit() and s.isascii():  # the common case: 5000
+        return Quantity(int(s), None, "exact", "plain")
+    return _parse_amount(s, rules if rules is not None else load_rules())
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_amount(s: str, rules: RuleSet) -> Quantity | None:
     t = tables(rules)
     kind, qualifier = "plain", "exact"
     if s[0] in t.reaching:

@@ -41,6 +41,8 @@ LABEL = "DATE"
 ORDER = 40
 
 _CONNECTORS = "至到~～-—－"
+#: how far past its start a date expression is matched (``regex`` matching is bounded by it)
+_WINDOW = 80
 _QUOTE_OPEN, _QUOTE_CLOSE = "“「『", "”」』"
 
 
@@ -60,6 +62,7 @@ class _Compiled:
         self.deictic_days: dict[str, int] = dict(f.extra("deictic_days") or {})
         self.deictic_months: dict[str, int] = dict(f.extra("deictic_months") or {})
         self.anaphoric_days: dict[str, int] = dict(f.extra("anaphoric_days") or {})
+        self.anaphoric_months: dict[str, int] = dict(f.extra("anaphoric_months") or {})
         self.anaphoric_pod: dict[str, str] = dict(f.extra("anaphoric_part_of_day") or {})
         self.word_stops: dict[str, list[str]] = dict(f.extra("word_stops") or {})
         self.pod: dict[str, str] = dict(f.extra("part_of_day") or {})
@@ -82,6 +85,7 @@ class _Compiled:
             "DEICTIC_DAY": _alternation(list(self.deictic_days)),
             "DEICTIC_MONTH": _alternation(list(self.deictic_months)),
             "ANAPHORIC_DAY": _alternation(list(self.anaphoric_days)),
+            "ANAPHORIC_MONTH": _alternation(list(self.anaphoric_months)),
             "LUNAR_MONTH": _alternation(list(self.lunar_months)),
             "POD": _alternation(list(self.pod)),
             "APPROX": _alternation(self.approx),
@@ -101,6 +105,9 @@ class _Compiled:
                 parts.append(f"(?P<r{n}>{numerals.expand_macros(r.pattern, table, rules)})")
                 self.ids.append((f"r{n}", r.id, r.score))
         self.master = regex.compile("|".join(parts))
+        words = [*self.deictic_years, *self.anaphoric_years, *self.deictic_days, *self.deictic_months,
+                 *self.anaphoric_days, *self.anaphoric_months]
+        self.prefilter = regex.compile(str(f.extra("prefilter")) + "|" + _alternation(words)[3:-1])
 
 
 @functools.lru_cache(maxsize=4)
@@ -116,20 +123,25 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     """DATE candidates; ``data`` holds the parsed fields for ``resolve``."""
     comp = _compiled(rules)
     out: list[Candidate] = []
-    pos, n = 0, len(text)
-    while pos < n:
-        m = comp.master.search(text, pos)
-        if m is None:
-            break
-        first = _parse_match(text, m, comp, bare_ok=False)
+    n = len(text)
+    pos = 0
+    for hit in comp.prefilter.finditer(text):
+        if hit.start() < pos:
+            continue
+        first = None
+        for p in range(hit.start(), hit.end()):
+            m = comp.master.match(text, p, min(n, p + _WINDOW))
+            if m is not None:
+                first = _parse_match(text, m, comp, bare_ok=False)
+                if first is not None:
+                    break
         if first is None:
-            pos = m.start() + 1
             continue
         start, end, rule_id, score, fields = first
         data: dict[str, Any] = {"a": fields}
         # an interval: 8月8日至10日, 2017年7月至2018年6月
         if end < n - 1 and text[end] in _CONNECTORS and fields["kind"] == "calendar":
-            m2 = comp.master.match(text, end + 1)
+            m2 = comp.master.match(text, end + 1, min(n, end + 1 + _WINDOW))
             second = _parse_match(text, m2, comp, bare_ok=True) if m2 else None
             if second is not None and second[4]["kind"] == "calendar" and _compatible(fields, second[4]):
                 data["b"] = second[4]
@@ -138,6 +150,8 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         if _habitual(text, start, fields, comp):
             fire("date.negative.habitual")
             pos = end
+            continue
+        if start < pos:
             continue
         fire(rule_id)
         out.append(Candidate(LABEL, start, end, rule_id, score=score, data=data))
@@ -188,6 +202,8 @@ def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | N
         fields["dy"] = comp.deictic_years[g["dy"]]
     if g.get("ay"):
         fields["ay"] = comp.anaphoric_years[g["ay"]]
+    if g.get("amo"):
+        fields["amo"] = comp.anaphoric_months[g["amo"]]
     if g.get("m"):
         fields["m"] = num(g["m"])
         if not fields["m"] or not 1 <= fields["m"] <= 12:
@@ -276,36 +292,44 @@ def _safe_date(y: int, m: int, d: int) -> _dt.date | None:
         return None
 
 
-def _prev_dates(cand: Candidate, ctx: Context) -> list[Candidate]:
-    return [c for c in ctx.cands if c.label == LABEL and c.end <= cand.start and c.value]
+def _state(ctx: Context) -> dict[str, Any]:
+    """Per-article running state, updated in text order: the last day and the anchoring year."""
+    st = getattr(ctx, "_jn_date_state", None)
+    if st is None:
+        st = {"last_day": None, "anchor": None}
+        ctx._jn_date_state = st  # type: ignore[attr-defined]
+    return st
 
 
-def _anchor(cand: Candidate, ctx: Context) -> tuple[int, _dt.date | None] | None:
-    """The year (and date) of the last earlier date in the article with a year and a month."""
-    for c in reversed(_prev_dates(cand, ctx)):
-        if c.data.get("explicit_year") and c.value and c.value.get("granularity") in ("month", "day"):
-            iso = c.value["iso"].split("/")[-1]
-            try:
-                y = int(iso[:4])
-            except ValueError:
-                continue
-            return y, None
-    return None
+def _anchor(cand: Candidate, ctx: Context) -> int | None:
+    """The year of the last earlier date in the article that gave a year and a month."""
+    return _state(ctx)["anchor"]
 
 
 def _last_day_date(cand: Candidate, ctx: Context) -> _dt.date | None:
     """The day last mentioned (``ctx.last_date`` when it is a day, else the last earlier day)."""
-    values = []
-    if ctx.last_date:
-        values.append(ctx.last_date)
-    values.extend(c.value for c in reversed(_prev_dates(cand, ctx)))
-    for v in values:
-        if v and v.get("granularity") == "day" and not str(v.get("iso", "")).startswith("-"):
-            try:
-                return _dt.date.fromisoformat(str(v["iso"]).split("/")[0])
-            except ValueError:
-                continue
-    return None
+    v = ctx.last_date
+    if v and v.get("granularity") == "day" and not str(v.get("iso", "")).startswith("-"):
+        try:
+            return _dt.date.fromisoformat(str(v["iso"]).split("/")[0])
+        except ValueError:
+            pass
+    return _state(ctx)["last_day"]
+
+
+def _remember(cand: Candidate, ctx: Context, value: dict[str, Any]) -> None:
+    ctx.last_date = value
+    st = _state(ctx)
+    iso = str(value.get("iso", ""))
+    if iso.startswith("-"):
+        return
+    if value.get("granularity") == "day":
+        try:
+            st["last_day"] = _dt.date.fromisoformat(iso.split("/")[0])
+        except ValueError:
+            pass
+    if cand.data.get("explicit_year") and value.get("granularity") in ("month", "day") and iso[:4].isdigit():
+        st["anchor"] = int(iso.split("/")[-1][:4])
 
 
 def _in_quotes(text: str, start: int, lo: int) -> bool:
@@ -324,7 +348,7 @@ def _year_for(month: int, day: int | None, cand: Candidate, ctx: Context) -> int
     issue = ctx.issue_date
     anc = _anchor(cand, ctx)
     if anc is not None:
-        y = anc[0]
+        y = anc
         probe = _safe_date(y, month, day or 1)
         if issue is None or (probe is not None and probe <= issue):
             if issue is None or y != issue.year:
@@ -371,6 +395,12 @@ def _resolve_calendar(f: dict[str, Any], cand: Candidate, ctx: Context, inherit:
         if base:
             y, explicit = base + f["ay"], True
     m, d = f.get("m"), f.get("d")
+    if "amo" in f:
+        last = _last_day_date(cand, ctx)
+        if last is None:
+            return None
+        k = last.month - 1 + f["amo"]
+        y, m, explicit = last.year + k // 12, k % 12 + 1, True
     if inherit is not None:
         if y is None:
             y = inherit.get("year")
@@ -484,7 +514,7 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
                     value = {"iso": f"{lo}/{hi}", "granularity": _finer(gran, gran2)}
     if value is not None:
         _clock(a, value)
-        ctx.last_date = value
+        _remember(cand, ctx, value)
     cand.value = value
     return True
 

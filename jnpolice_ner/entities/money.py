@@ -9,12 +9,13 @@ or a money cue and no classifier after it.
 
 >>> from jnpolice_ner.ruleset import load_rules
 >>> [(c.start, c.end, c.data["value"]["amount"]) for c in recognize("他被骗走8万余元。", load_rules())]
-[(4, 9, 80000)]
+[(4, 8, 80000)]
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import regex
@@ -45,22 +46,30 @@ class _Compiled:
         self.units: dict[str, str] = dict(f.extra("units") or {})
         self.cur_pre: dict[str, str] = dict(f.extra("currency_prefix") or {})
         self.cur_post: dict[str, str] = dict(f.extra("currency_postfix") or {})
+        self.connectors = tuple(f.extra("connectors") or ("至", "到"))
         self.kuai_follow = set(f.extra("kuai_follow") or "")
         self.yuan_stop = set(f.extra("yuan_stop") or "")
         self.classifiers = set(f.extra("classifiers") or "")
         cues = list(f.extra("context_cues") or [])
         self.cue_re = regex.compile(_alternation(cues)) if cues else None
+        # what may follow a numeral run for it to be worth trying (units, currency, qualifiers, ranges)
+        self.after = tuple(sorted({*self.units, *self.cur_post, *self.tq, *self.connectors}, key=len, reverse=True))
+        self.lq_words = _suffix_index(list(self.lq))
+        self.cp_words = _suffix_index(list(self.cur_pre))
         macros = {
-            "LQ": _alternation(list(self.lq)),
             "TQ": _alternation(list(self.tq)),
             "UNIT": _alternation(list(self.units)),
-            "CURPRE": _alternation(list(self.cur_pre)),
             "CURPOST": _alternation(list(self.cur_post)),
         }
+        # a plain character class: the standard library scans it fastest
+        self.run_re = re.compile(numerals.macros(rules)["RUN"])
         self.patterns: list[tuple[str, Any, Any]] = []
         for r in f.rules:
             if r.pattern:
                 self.patterns.append((r.id, regex.compile(numerals.expand_macros(r.pattern, macros, rules)), r))
+        self.bare_mags = set()
+        for _, _, r in self.patterns:
+            self.bare_mags |= set(r.extra("magnitudes") or ())
         self.rules = rules
 
 
@@ -69,30 +78,68 @@ def _compiled(rules: RuleSet) -> _Compiled:
     return _Compiled(rules)
 
 
+#: how far past its start a money expression is matched (``regex`` matching is bounded by it)
+_WINDOW = 80
+#: the longest numeral run tried (an amount is at most 21 characters; longer runs: their tail)
+_MAX_RUN = 24
+
+
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
-    """MONEY candidates with their value in ``data["value"]`` (see module docstring)."""
+    """MONEY candidates with their value in ``data["value"]`` (see module docstring).
+
+    A fast pre-scan finds numeral runs; only runs that a unit, currency word, qualifier or range
+    connector follows (or that end in a magnitude, for bare amounts) are parsed by the rules.
+    """
     comp = _compiled(rules)
+    t = numerals.tables(rules)
     out: list[Candidate] = []
-    covered = bytearray(len(text))  # 1 where an earlier candidate lies
-    for rule_id, pat, rule in comp.patterns:
-        bare = rule_id.endswith(".bare")
-        pos, n = 0, len(text)
-        while pos < n:
-            m = pat.search(text, pos)
-            if m is None:
+    last_end = 0
+    for run in comp.run_re.finditer(text):
+        s, e = run.span()
+        if e <= last_end:
+            continue
+        tail = text[e:e + 5]
+        core = run.group().rstrip(",.")
+        core = core.rstrip("".join(t.more))
+        if not (tail.startswith(comp.after) or (core and core[-1] in comp.bare_mags)
+                or _ends_with(text, s, comp.cp_words)):
+            continue
+        s = max(s, e - _MAX_RUN, last_end)
+        # rules worth trying for this run: a range needs a connector after a number, a bare
+        # amount a magnitude, a currency-prefix amount a currency word before it
+        has_conn = any(c in text[s:e + 8] for c in comp.connectors)
+        bare_ok = bool(core) and core[-1] in comp.bare_mags
+        for p in range(s, e):
+            best: Candidate | None = None
+            for rule_id, pat, rule in comp.patterns:
+                kind = rule_id.rsplit(".", 1)[-1]
+                if (kind == "range" and not has_conn) or (kind == "bare" and not bare_ok):
+                    continue
+                if best is not None and kind in ("bare", "currency_prefix"):
+                    continue
+                m = pat.match(text, p, min(len(text), p + _WINDOW))
+                if m is None:
+                    continue
+                cand = _candidate(text, m, rule_id, rule, comp, rule_id.endswith(".bare"))
+                if cand is not None and (best is None or cand.length > best.length):
+                    best = cand
+            if best is not None:
+                out.append(best)
+                last_end = best.end
                 break
-            cand = _candidate(text, m, rule_id, rule, comp, bare)
-            if cand is None:
-                pos = m.start() + 1
-                continue
-            if (covered.find(1, cand.start, cand.end) >= 0) if bare else (
-                    covered.find(0, cand.start, cand.end) < 0):
-                pos = m.start() + 1
-                continue
-            out.append(cand)
-            covered[cand.start:cand.end] = b"\x01" * cand.length
-            pos = cand.end
     return out
+
+
+def _ends_with(text: str, pos: int, index: tuple[tuple[int, ...], frozenset[str]]) -> str:
+    """The longest word of ``index`` (see ``_suffix_index``) that ends right at ``pos`` ('' when none)."""
+    for n in index[0]:
+        if pos >= n and text[pos - n:pos] in index[1]:
+            return text[pos - n:pos]
+    return ""
+
+
+def _suffix_index(words: list[str]) -> tuple[tuple[int, ...], frozenset[str]]:
+    return tuple(sorted({len(w) for w in words}, reverse=True)), frozenset(words)
 
 
 def _strip_num(m: Any, group: str) -> tuple[str, int]:
@@ -109,13 +156,20 @@ def _candidate(text: str, m: Any, rule_id: str, rule: Any, comp: _Compiled, bare
     num, num_end = _strip_num(m, "num")
     if not num:
         return None
-    gd = m.groupdict()
-    end = m.end()
+    gd = dict(m.groupdict())
+    start, end = m.start(), m.end()
     if num_end != m.end("num"):
         # a separator dangled after the number: only acceptable when the number ends the span
         if any(gd.get(g) for g in ("unit", "num2", "unit2", "cpost", "tq")):
             return None
         end = num_end
+    # a currency word and a leading qualifier right before the number: 近10万元, 人民币3190元
+    cp = _ends_with(text, start, comp.cp_words)
+    if not cp and rule.extra("needs_currency_prefix"):
+        return None
+    lq = _ends_with(text, start - len(cp), comp.lq_words)
+    gd["cp"], gd["lq"] = cp or None, lq or None
+    start -= len(cp) + len(lq)
     unit = gd.get("unit2") or gd.get("unit")
     # 元旦 / 元宵: 元 starts a word; 3块手表: 块 is a classifier
     for g in ("unit", "unit2"):
@@ -123,21 +177,21 @@ def _candidate(text: str, m: Any, rule_id: str, rule: Any, comp: _Compiled, bare
         if u is None:
             continue
         nxt = text[m.end(g)] if m.end(g) < len(text) else ""
-        if u == "元" and nxt in comp.yuan_stop and nxt:
+        if u == "元" and nxt and nxt in comp.yuan_stop:
             fire("money.negative.yuan_word")
             return None
-        if u == "块" and nxt and nxt not in comp.kuai_follow:
+        if u == "块" and ((nxt and nxt not in comp.kuai_follow) or not _has_cue(text, start, 14, comp)):
+            fire("money.negative.kuai")
             return None
     if bare:
         core = "".join(c for c in num if c not in t.more)
-        mags = set(rule.extra("magnitudes") or ())
-        if not core or core[-1] not in mags:
+        if not core or core[-1] not in comp.bare_mags:
             return None
         nxt = text[end] if end < len(text) else ""
         if nxt and (nxt in comp.classifiers or nxt.isdigit() or nxt in t.digits or nxt in t.units):
             fire("money.negative.classifier")
             return None
-        if not _has_cue(text, m.start(), int(rule.extra("window") or 14), comp):
+        if not _has_cue(text, start, int(rule.extra("window") or 14), comp):
             return None
         fire("money.context.cue")
     q = numerals.parse_amount(num, comp.rules)
@@ -185,8 +239,7 @@ def _candidate(text: str, m: Any, rule_id: str, rule: Any, comp: _Compiled, bare
     value: dict[str, Any] = {"amount": numerals.tidy(low), "currency": currency, "qualifier": qualifier}
     if qualifier == "range" and high is not None:
         value["amount_max"] = numerals.tidy(high)
-    score = rule.score
-    return Candidate(LABEL, m.start(), end, rule_id, score=score, data={"value": value})
+    return Candidate(LABEL, start, end, rule_id, score=rule.score, data={"value": value})
 
 
 def _has_cue(text: str, start: int, window: int, comp: _Compiled) -> bool:
