@@ -100,9 +100,10 @@ def read_jionlp(whl: Path) -> tuple[list[list[str]], list[str]]:
                 stack[2] = code or parent
                 continue
             stack[2] = code or parent
-            level = "zone" if ZONE_RE.search(name) and not COUNTY_SUFFIX.sub("", name).endswith("新") else "county"
-            if short in ("高新区", "经开区") or len(short) < 2 or short == name:
-                short = "" if level == "zone" else short
+            # statistical codes x7x (济宁高新技术产业开发区 370871) are development zones, not divisions
+            level = "zone" if code[4:5] == "7" or (not code and ZONE_RE.search(name)) else "county"
+            if level == "zone":
+                short = ""  # zones are written in full, or as a place + suffix (济宁高新区)
             if level == "county" and (len(short) < 2 or short == name):
                 short = short_form(name, "county")
             rows.append([code, name, level, parent, short if len(short) >= 2 else "", ""])

@@ -101,6 +101,7 @@ class _Index:
                 self.surf.pop(short, None)
         self.inside_rule = cfg.rule("place.block.inside_word")
         self.date_re = cfg.rule("place.block.date").compiled
+        self.town_word_re = cfg.rule("place.block.town_word").compiled
         self.village_re = cfg.rule("place.village.after_chain").compiled
         self.village_stop = tuple(cfg.extra("village_stop", []))
         self.need_cue_explicit = set(cfg.extra("need_cue", []))
@@ -295,10 +296,11 @@ def _info(idx: _Index, s: str, hits: list[tuple[str, str]]) -> tuple:
         full = [h for h in hits if h[1] in _FULL_FORMS]
         if forms == {"town_short"}:
             cue = "town"
-        elif idx.needs_cue(s, ids) or all(
-                idx.entries[h].level == "county" and idx.entries[h].name.endswith("区")
-                and not idx.in_prefer(h) for h, f in hits if f != "town_short"):
-            cue = "general"  # an ordinary word, or a city district (解放区, 天涯区) written short
+        elif idx.needs_cue(s, ids):
+            cue = "general"  # an ordinary word (和平, 东方)
+        elif all(idx.entries[h].level == "county" and idx.entries[h].name.endswith("区")
+                 and not idx.in_prefer(h) for h, f in hits if f != "town_short"):
+            cue = "district"  # a city district written short (解放, 天涯): fine after its city
         else:
             cue = ""
         surname = "country" not in forms and not any(idx.in_prefer(h) for h in ids) and not any(
@@ -324,12 +326,15 @@ def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tup
         if first and s in idx.need_parent:
             fired.append("place.block.need_parent")
             return []
+        if idx.town_word_re.match(text[end - 1:end + 1]):
+            fired.append("place.block.town_word")
+            return []
         return full
     tail = text[end:end + 6]
     if idx.after_re.match(tail):
         fired.append("place.block.after")
         return []
-    if cue:
+    if cue and (first or cue != "district"):
         if not (idx.town_cue_re if cue == "town" else idx.cue_re).match(tail):
             fired.append("place.block.need_cue")
             return []
