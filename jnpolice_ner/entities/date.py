@@ -441,7 +441,7 @@ def _resolve_calendar(f: dict[str, Any], cand: Candidate, ctx: Context, inherit:
     if y is None:
         return f"--{m:02d}-{d:02d}", "day", None, False
     if _safe_date(y, m, d) is None:
-        return None
+        raise ValueError(f"no such day {y}-{m}-{d}")
     return f"{y:04d}-{m:02d}-{d:02d}", "day", y, explicit
 
 
@@ -499,14 +499,20 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     elif kind == "lunar":
         value = _resolve_lunar(a, cand, ctx, comp)
     else:
-        first = _resolve_calendar(a, cand, ctx)
+        try:
+            first = _resolve_calendar(a, cand, ctx)
+        except ValueError:  # 2月30日: not a calendar day
+            return False
         if first is not None:
             iso, gran, year, explicit = first
             cand.data["explicit_year"] = explicit
             value = {"iso": iso, "granularity": gran}
             b = cand.data.get("b")
             if b is not None:
-                second = _resolve_calendar(b, cand, ctx, inherit={"year": year, "m": a.get("m")})
+                try:
+                    second = _resolve_calendar(b, cand, ctx, inherit={"year": year, "m": a.get("m")})
+                except ValueError:
+                    second = None
                 if second is not None:
                     iso2, gran2 = second[0], second[1]
                     lo = iso.split("/")[0]
