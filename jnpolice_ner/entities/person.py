@@ -121,7 +121,12 @@ class _Data:
     given_after: tuple[str, ...]
     surname_ref_after: tuple[str, ...]
     pretend_re: Any
+    given_chars: frozenset[str]
+    top_singles: frozenset[str]
+    masked_before: frozenset[str]
+    sentence_crime_re: Any
     coord_re: Any
+    first_rules: list[tuple[str, str, Any]] = field(default_factory=list)
     left_rules: list[tuple[str, str, Any]] = field(default_factory=list)
     right_rules: list[tuple[str, str, Any]] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
@@ -154,10 +159,10 @@ def _data(rules: RuleSet) -> _Data:
             title_kind[w] = ("person.title.position", role)
     sur_alt = _alt(list(compounds)) + "|[" + "".join(sorted(singles)) + "]"
     vbn = x("verbs_before_name") or {}
-    left_rules, right_rules = [], []
+    first_rules, left_rules, right_rules = [], [], []
     for r in rf.rules:
         if r.id.startswith("person.role.left.") and r.compiled is not None:
-            left_rules.append((r.id, r.extra("role"), r.compiled))
+            (first_rules if r.extra("first") else left_rules).append((r.id, r.extra("role"), r.compiled))
         if r.id.startswith("person.role.right.") and r.compiled is not None:
             right_rules.append((r.id, r.extra("role"), r.compiled))
     d = _Data(
@@ -191,7 +196,12 @@ def _data(rules: RuleSet) -> _Data:
         given_after=tuple(x("given_name_after") or []),
         surname_ref_after=tuple(x("surname_ref_after") or []),
         pretend_re=rf.rule("person.role.pretend").compiled,
+        given_chars=frozenset("".join("".join(line.split()) for line in rules.lexicon("person_given_chars"))),
+        top_singles=frozenset([n for n in names if len(n) == 1][:120]),
+        masked_before=frozenset(x("masked_before") or ""),
+        sentence_crime_re=rf.rule("person.role.sentence_crime").compiled,
         coord_re=rf.rule("person.role.coord").compiled,
+        first_rules=first_rules,
         left_rules=left_rules,
         right_rules=right_rules,
         scores={r.id: r.score for r in rf.rules},
@@ -227,7 +237,8 @@ def _anon_end(text: str, i: int, sl: int, d: _Data) -> int:
     if d.anon_noun_stop.at(text, k):
         fire("person.filter.noun_after")
         return -1
-    if k < n and _is_han(text[k]) and text[k] not in d.anon_third_stop and not d.name_end.at(text, k):
+    if (k < n and _is_han(text[k]) and text[k] not in d.anon_third_stop and text[k] not in d.non_name
+            and not d.name_end.at(text, k)):
         if k + 1 >= n or not _is_han(text[k + 1]) or d.name_end.at(text, k + 1):
             return k + 1
     return k
@@ -264,7 +275,7 @@ def _name_at(text: str, i: int, d: _Data, full: bool = True) -> tuple[int, str]:
             return -1, ""
         return i + 2, "moumou"
     if text[i] in "小老" and i + 1 < n:
-        sl = _surname_len(text, i + 1, d)
+        sl = 1 if text[i + 1] in d.top_singles else 0
         if sl and _xiao_lao_ok(text, i, i + 1 + sl, d):
             return i + 1 + sl, "xiao_lao"
     sl = _surname_len(text, i, d)
@@ -274,7 +285,7 @@ def _name_at(text: str, i: int, d: _Data, full: bool = True) -> tuple[int, str]:
     if text[j] == "某":
         e = _anon_end(text, i, sl, d)
         return (e, "anon") if e > 0 else (-1, "")
-    if j + 1 < n and text[j + 1] == "某" and _name_char(text, j, d):
+    if j + 1 < n and text[j + 1] == "某" and _name_char(text, j, d) and text[i:j] not in d.ambiguous:
         return j + 2, "anon"
     m = d.title_re.match(text, j)
     if m and _title_ok(text, i, m.end(), d):
@@ -285,14 +296,24 @@ def _name_at(text: str, i: int, d: _Data, full: bool = True) -> tuple[int, str]:
     return (e, "full") if e > 0 else (-1, "")
 
 
+def _plausible(text: str, s: int, e: int, kind: str, d: _Data) -> bool:
+    """A full name read after a weak cue needs a common given-name character first (市民李强, not 群众路线)."""
+    if kind != "full":
+        return True
+    sl = 2 if text[s:s + 2] in d.compounds else 1
+    return s + sl < e and text[s + sl] in d.given_chars
+
+
 def _title_ok(text: str, s: int, e: int, d: _Data) -> bool:
     if text.startswith(d.title_stop, s) or (s > 0 and text.startswith(d.title_prev_stop, s - 1)):
         return False
-    return True
+    if s > 0 and text[s - 1] in "一二三四五六七八九十百千0123456789":
+        return False
+    return text[s] not in d.function_surnames and text[s] not in d.non_name
 
 
 def _xiao_lao_ok(text: str, s: int, e: int, d: _Data) -> bool:
-    if text.startswith(d.xiao_lao_stop, s):
+    if e - s != 2 or text[s + 1] not in d.top_singles or text.startswith(d.xiao_lao_stop, s):
         return False
     return e >= len(text) or text[e] in d.xiao_lao_follow or not _is_han(text[e])
 
@@ -331,7 +352,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     for m in d.cue_re.finditer(text):
         role = d.cue_role[m.group()]
         e, kind = _name_at(text, m.end(), d)
-        if e < 0:
+        if e < 0 or (role == "other" and not _plausible(text, m.end(), e, kind, d)):
             continue
         add(m.end(), e, f"person.cue.{role}", kind, role=role, cue=m.group())
         k = e
@@ -350,19 +371,40 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     while p >= 0:
         if p > 0:
             s = p - 2 if p >= 2 and text[p - 2:p] in d.compounds else p - 1
-            if text[s] in d.singles or text[s:p] in d.compounds:
+            if s > 0 and text[s - 1].isdigit():
+                pass  # 15时某某: a clock time, not 时某某
+            elif (text[s] in d.singles and text[s] not in d.non_name) or text[s:p] in d.compounds:
                 e = _anon_end(text, s, p - s, d)
                 if e > 0:
                     add(s, e, "person.anon.surname", "anon")
             elif text[p - 1] == "阿" and (p + 1 >= n or text[p + 1] != "姨"):
                 e = p + 2 if p + 1 < n and (text[p + 1] == "某" or text[p + 1] in d.ordinals) else p + 1
                 add(p - 1, e, "person.anon.nickname", "anon")
-            if p >= 2 and text[p - 1] != "某" and _name_char(text, p - 1, d):
+            if (p >= 2 and text[p - 1] != "某" and text[p - 1] not in d.singles and _name_char(text, p - 1, d)
+                    and text[p + 1:p + 2] not in ("某", "一")):
                 s2 = p - 2
-                if (text[s2] in d.singles and text[s2] not in d.ambiguous
-                        and (text[p - 1] not in d.singles or _boundary_before(text, s2))):
+                if (text[s2] in d.singles and text[s2] not in d.ambiguous and text[s2] not in d.non_name
+                        and not d.anon_noun_stop.at(text, p + 1)):
                     add(s2, p + 1, "person.anon.surname", "anon")
         p = text.find("某", p + 1)
+    # 2b. names masked with asterisks: 叶** / 王*
+    p = text.find("*")
+    while p > 0:
+        ch = text[p - 1]
+        e = p
+        while e < n and e - p < 3 and text[e] == "*":
+            e += 1
+        if (e - p <= 3 and (e >= n or text[e] != "*") and ch in d.singles and ch not in d.ambiguous
+                and ch not in d.non_name and (p < 2 or text[p - 2] != "*")
+                and (p < 2 or _boundary_before(text, p - 1) or text[p - 2] in d.masked_before
+                     or d.cue_end_re.search(text, max(0, p - 7), p - 1))
+                and not (e < n and text[e] in d.non_name and text[e] not in "的在和与等被将把从对向于及也都就又还已并")):
+            if e < n and text[e].isdigit():
+                e += 1
+            add(p - 1, e, "person.anon.masked", "anon")
+        while e < n and text[e] == "*":
+            e += 1
+        p = text.find("*", e)
     # 3. surname + title / kinship
     for m in d.title_re.finditer(text):
         p, e = m.span()
@@ -382,7 +424,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     # 4. 小郑 / 老王
     for m in d.xiao_lao_re.finditer(text):
         s, e = m.span()
-        if _xiao_lao_ok(text, s, e, d) and (s == 0 or text[s - 1] not in "小老"):
+        if _xiao_lao_ok(text, s, e, d) and (s == 0 or (text[s - 1] not in "小老" and text[s - 1] not in d.singles)):
             add(s, e, "person.title.xiao_lao", "xiao_lao")
     # 5. pseudonyms: 小丽（化名）
     for m in d.pseudo_re.finditer(text):
@@ -408,7 +450,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             if s < 0 or not _boundary_before(text, s):
                 continue
             e, kind = _name_at(text, s, d)
-            if e == p:
+            if e == p and _plausible(text, s, e, kind, d):
                 add(s, e, "person.verb.before", kind)
                 break
     for m in d.verb_before_re.finditer(text):
@@ -428,6 +470,20 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             if sl and _full_end(text, s, sl, d) == p:
                 add(s, p, "person.hero", "full", role="officer", cue=m.group())
                 break
+    # 7b. names coordinated with any name found so far (罗春华和洪宗和、李某某)
+    for (s0, e0) in sorted(found):
+        k = e0
+        for _ in range(8):
+            conj = next((c for c in _CONJ if text.startswith(c, k)), None)
+            if conj is None:
+                break
+            s2 = k + len(conj)
+            e2, kind2 = _name_at(text, s2, d)
+            if e2 < 0 or d.cue_re.match(text, s2):
+                break
+            if (s2, e2) not in found and _plausible(text, s2, e2, kind2, d):
+                add(s2, e2, "person.coord", kind2)
+            k = e2
     # 8. later mentions of the full names found above
     fulls = sorted({text[s:e] for (s, e), c in found.items() if c.data["kind"] == "full" and e - s >= 2},
                    key=len, reverse=True)
@@ -484,6 +540,11 @@ def _right(ctx: Context, e: int, width: int = 24) -> str:
     return ctx.text[e:e + width]
 
 
+def _clause(right: str) -> str:
+    cut = min((i for i in (right.find(ch) for ch in _SENT_END) if i >= 0), default=len(right))
+    return right[:cut]
+
+
 def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]:
     left = _left(ctx, cand.start)
     if d.pretend_re.search(left):
@@ -497,7 +558,7 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     for c in reversed(ctx.cands):
         if c.label == LABEL and c.end <= cand.start and c is not cand:
             between = ctx.text[c.end:cand.start]
-            if c.role and c.data.get("role_src") not in ("default", None) and d.coord_re.match(between):
+            if c.role and c.data.get("role_src") not in ("default", "weak", None) and d.coord_re.match(between):
                 fire("person.role.coord")
                 return c.role, "coord"
             break
@@ -505,7 +566,11 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     if known:
         fire("person.role.known")
         return known, "known"
-    right = _right(ctx, cand.end)
+    right = _right(ctx, cand.end, 48)
+    for rid, role, pat in d.first_rules:
+        if pat.search(left):
+            fire(rid)
+            return role, "context"
     for rid, role, pat in d.right_rules:
         if pat.match(right):
             fire(rid)
@@ -517,6 +582,9 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     if cue_role:
         fire("person.role.cue")
         return cue_role, "cue"
+    if d.sentence_crime_re.search(left) or d.sentence_crime_re.search(_clause(right)):
+        fire("person.role.sentence_crime")
+        return "suspect", "weak"
     fire("person.role.default")
     return "other", "default"
 
@@ -537,12 +605,12 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         lo, hi = ctx.start, ctx.end or len(ctx.text)
         if name not in ctx.text[lo:hi]:
             return False
-    anonymized = "某" in name or cand.data.get("kind") == "pseudonym"
+    anonymized = "某" in name or "*" in name or cand.data.get("kind") == "pseudonym"
     cand.value = {"name": name, "anonymized": anonymized}
     role, src = _role(cand, ctx, name, d)
     cand.role = role
     cand.data["role_src"] = src
-    if src not in ("default", "pretend"):
+    if src in ("cue", "coord"):
         ctx.person_roles.setdefault(name, role)
     return True
 
@@ -555,7 +623,7 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
         if c.value and src in ("cue", "byline", "context", "coord", "known"):
             first.setdefault(c.value["name"], c.role or "other")
     for c in cands:
-        if c.value and c.data.get("role_src") == "default" and c.value["name"] in first:
+        if c.value and c.data.get("role_src") in ("default", "weak") and c.value["name"] in first:
             fire("person.role.known")
             c.role = first[c.value["name"]]
     for name, role in first.items():
