@@ -60,6 +60,9 @@ class _Config:
         self.address_marks = set(rf.extra("address_marks", ""))
         self.road_after = set(rf.extra("road_after", ""))
         self.bad_name_end = set(rf.extra("bad_name_end", ""))
+        self.school_stops = set(rf.extra("school_single_stops", ""))
+        self.school_not_before = set(rf.extra("school_not_before", ""))
+        self.school_generic_end = tuple(rf.extra("school_generic_end") or ())
         self.generic = set(rules.lexicon("unit_generic")) | {"一家", "这家", "那家", "该家", "一所", "这所", "某", "某家"}
         self.unit_cfg = _unit._config(rules)
 
@@ -144,7 +147,15 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             if b:
                 inner = b.group(0)[: -2]
                 v = _unit.place_lookup(inner) if inner else None
-                plain = 2 <= len(inner) <= 4 and not any(
+                if v is None and inner:
+                    # 济宁市中心支行: a place at the start of the branch name
+                    for k in range(len(inner) - 1, 1, -1):
+                        pv = _unit.place_lookup(inner[:k])
+                        if pv is not None and (inner[k - 1] in _ADMIN_END
+                                               or pv.get("level") in ("province", "city", "county")):
+                            v, inner, plain = pv, inner[:k], True
+                            break
+                plain = 2 <= len(inner) <= 6 and not any(
                     inner[i:i + k] in cfg.stop_set for i in range(len(inner)) for k in (1, 2))
                 if not inner or v is not None or plain:
                     if v is None:
@@ -185,19 +196,29 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                                   (cfg.school_re, "school", "org.school.generic", cfg.school_max, 2)):
         for m in rx.finditer(text):
             s, e = m.start(), m.end()
-            if e in alias_ends or (kind == "school" and text[e:e + 1] in cfg.road_after):
+            if e in alias_ends:
+                continue
+            if kind == "school" and text[e:e + 1] and (text[e:e + 1] in cfg.road_after
+                                                        or text[e:e + 1] in cfg.school_not_before):
                 continue
             lo = max(0, s - mx)
-            rm = _RUN.search(text, lo, s)
+            rm = (_RUN if kind == "company" else _HAN_RUN).search(text, lo, s)
             if not rm:
                 continue
-            name = _named(rm.group(0), cfg, mn)
+            run = rm.group(0)
+            if kind == "school":
+                cut = max((i + 1 for i, ch in enumerate(run) if ch in cfg.school_stops), default=0)
+                run = run[cut:]
+            name = _named(run, cfg, mn) if run else None
             if name is None:
+                continue
+            if kind == "school" and name.endswith(cfg.school_generic_end):
+                fire("org.filter.generic")
                 continue
             fire(rid)
             full = name + m.group(0)
             place = None
-            for k in range(min(len(name) - 1, 9), 1, -1):
+            for k in range(min(len(name), 9), 1, -1):
                 v = _unit.place_lookup(name[:k])
                 if v is not None and not v.get("_fallback"):
                     place = name[:k]

@@ -45,6 +45,11 @@ PARENT_KINDS: dict[str, tuple[str, ...]] = {
     "anti_fraud_center": ("bureau_city", "bureau_county", "branch", "department"),
     "branch": ("bureau_city",),
 }
+#: rank in the hierarchy: a chained sub-unit ranks below the unit written before it
+RANK: dict[str, int] = {
+    "ministry": 0, "department": 1, "bureau": 2, "corps": 2, "branch": 3, "detachment": 3,
+    "anti_fraud_center": 3, "detention": 3, "brigade": 4, "station": 4, "team": 5, "squad": 5, "post": 6,
+}
 #: kinds whose name may be empty after a parent (济宁市公安局看守所, 济宁市公安局反诈中心, 县公安局交警队)
 EMPTY_NAME_OK = ("detention", "anti_fraud_center", "team")
 #: suffixes a bare 市/县/省 may stand before (市公安局, 县公安局, 省公安厅, 市反诈中心)
@@ -153,6 +158,7 @@ class _Config:
                     self.suffix[alt] = (r.id, r.extra("kind"))
         alts = sorted(self.suffix, key=len, reverse=True)
         self.suffix_re = regex.compile("|".join(regex.escape(a) for a in alts))
+        self.not_before: dict[str, str] = dict(rf.extra("not_before") or {})
         self.function = sorted(set(rules.lexicon("unit_function")), key=len, reverse=True)
         self.function_set = set(self.function)
         self.max_function = max((len(f) for f in self.function), default=0)
@@ -380,10 +386,16 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     for m in cfg.suffix_re.finditer(text):
         s, e = m.start(), m.end()
         rid, kind = cfg.suffix[m.group(0)]
+        if text[e:e + 1] and text[e:e + 1] in cfg.not_before.get(m.group(0), ""):
+            fire("unit.filter.word")
+            prev_end = e
+            chain = None
+            continue
         lo = max(prev_end, s - MAX_RUN, 0)
         rm = _HAN_RUN.search(text, lo, s) if s > lo else None
         run = rm.group(0) if rm else ""
-        attached = chain is not None and chain["end"] == s - len(run) and prev_end == chain["end"]
+        attached = (chain is not None and chain["end"] == s - len(run) and prev_end == chain["end"]
+                    and RANK.get(kind, 9) > RANK.get(chain["segs"][-1]["kind"], 9))
         info: dict[str, Any] | None
         used = 0
         parsed, fired = _cached(cfg, "hit:" + m.group(0), run, lambda: _parse_hit(run, m.group(0), kind, cfg))
@@ -440,6 +452,8 @@ def _parse_hit(run: str, suffix: str, kind: str, cfg: _Config) -> tuple[Any, tup
 def _county_short(run: str, cfg: _Config) -> tuple[int, dict[str, Any]] | None:
     """``金乡县局`` = 金乡县公安局: the 县 of the suffix belongs to the place."""
     for k in range(min(len(run), 6), 1, -1):
+        if run[-k:] in cfg.stop_set:  # 会同县局: a verb, not 会同县
+            continue
         v = _is_place(run[-k:] + "县", cfg)
         if v is not None:
             return k, {"name": "", "place": run[-k:] + "县", "place_value": v, "rules": ["unit.name.place"]}
@@ -682,7 +696,12 @@ def _value_of(cand: Candidate, ctx: Context, allow_context: bool = True) -> dict
     kind = head["kind"]
     for seg in segs[1:]:
         parent = full
-        full = full + seg["written"] + seg["suffix"]
+        if seg.get("place_value") is not None and not seg["name"] and seg["kind"] in ("bureau", "department"):
+            # 山东省公安厅济宁市公安局: a bureau written after its department keeps its own name
+            own, _, _ = _head_full(seg, ctx, cand)
+            full = own
+        else:
+            full = full + seg["written"] + seg["suffix"]
         kind = seg["kind"]
     return {"name": full, "kind": kind, "parent": parent, "_rule": rule}
 
