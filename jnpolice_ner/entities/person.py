@@ -285,6 +285,13 @@ def _name_at(text: str, i: int, d: _Data, full: bool = True) -> tuple[int, str]:
     if text[j] == "某":
         e = _anon_end(text, i, sl, d)
         return (e, "anon") if e > 0 else (-1, "")
+    if text[j] == "*" and sl == 1 and text[i] not in d.non_name:
+        e = j
+        while e < n and e - j < 3 and text[e] == "*":
+            e += 1
+        if e < n and text[e] == "*":
+            return -1, ""
+        return (e + 1 if e < n and text[e].isdigit() else e), "anon"
     if j + 1 < n and text[j + 1] == "某" and _name_char(text, j, d) and text[i:j] not in d.ambiguous:
         return j + 2, "anon"
     m = d.title_re.match(text, j)
