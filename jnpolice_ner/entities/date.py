@@ -41,6 +41,9 @@ LABEL = "DATE"
 ORDER = 40
 
 _CONNECTORS = "至到~～-—－"
+#: the named groups the resolver reads (rules/date.yaml documents them)
+_GROUPS = ("y", "m", "d", "dy", "ay", "amo", "dd", "dmo", "ad", "ld", "lm", "lnewyear", "xun", "medge",
+           "yedge", "yx", "pod", "hh", "mi", "half", "approx")
 #: how far past its start a date expression is matched (``regex`` matching is bounded by it)
 _WINDOW = 80
 _QUOTE_OPEN, _QUOTE_CLOSE = "“「『", "”」』"
@@ -168,7 +171,7 @@ def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | N
             break
     if not rule_id or m.end() <= m.start():
         return None
-    g = m.groupdict()
+    g = dict(zip(_GROUPS, m.group(*_GROUPS)))
     start, end = m.start(), m.end()
     fields: dict[str, Any] = {"kind": "calendar"}
     word = g.get("dd") or g.get("ad") or g.get("dy") or g.get("dmo") or g.get("ay")
