@@ -86,7 +86,7 @@ class _Index:
             self.entries[eid] = _Entry(eid, "", r["name"], "foreign", "", None, level)
             self.entries[eid].path = (eid,)
             self._surface(r["name"], eid, "country")
-            if r["official"]:
+            if r["official"] and r["official"] != r["name"] + "国":  # 日本国内 ≠ 日本国
                 self._surface(r["official"], eid, "country")
         cn = _Entry("w:中国", "", "中国", "foreign", "", None, "country", path=("w:中国",))
         self.entries[cn.id] = cn
@@ -328,6 +328,10 @@ def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tup
             return []
         if idx.town_word_re.match(text[end - 1:end + 1]):
             fired.append("place.block.town_word")
+            return []
+        nxt = text[end:end + 1]
+        if len(s) == 2 and first and ((i > 0 and text[i - 1:i + 1] in idx.boundary) or (nxt and nxt in "长委")):
+            fired.append("place.block.before")  # 示范县 ≠ 范县, 代县长 ≠ 代县
             return []
         return full
     tail = text[end:end + 6]
