@@ -29,6 +29,7 @@ from typing import Any
 
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.language import Language
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, registry
 
@@ -142,33 +143,40 @@ class EntityRulerComponent:
         ]
         if self.align == "split":
             _split_at(doc, {p for e in ents for p in (e.start, e.end)})
+        starts, ends = _token_offsets(doc)
         spans = []
         for e in ents:
-            span = doc.char_span(e.start, e.end, label=e.label)
-            if span is None:
-                span = doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand")
-            if span is not None and len(span):
-                spans.append(span)
+            i = bisect_right(starts, e.start) - 1  # token holding the first character
+            j = bisect_left(ends, e.end)  # token holding the last character
+            if 0 <= i <= j < len(starts):
+                spans.append(Span(doc, i, j + 1, label=e.label))
         doc.ents = filter_spans(spans)
         return doc
 
 
+def _token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end character offsets of every token (without creating Token objects)."""
+    if not len(doc):
+        return [], []
+    arr = doc.to_array([IDX, LENGTH])
+    return arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
+
+
 def _split_at(doc: Doc, cuts: set[int]) -> None:
     """Split every token that a character offset in ``cuts`` falls strictly inside."""
-    points = sorted(cuts)
-    todo = []
-    for tok in doc:
-        start, end = tok.idx, tok.idx + len(tok.text)
-        if end - start < 2:
-            continue
-        inner = points[bisect_right(points, start):bisect_left(points, end)]
-        if inner:
-            bounds = [start, *inner, end]
-            todo.append((tok, [doc.text[a:b] for a, b in zip(bounds, bounds[1:])]))
-    if not todo:
+    starts, ends = _token_offsets(doc)
+    inside: dict[int, list[int]] = {}
+    for c in sorted(cuts):
+        i = bisect_right(starts, c) - 1
+        if i >= 0 and starts[i] < c < ends[i]:
+            inside.setdefault(i, []).append(c)
+    if not inside:
         return
     with doc.retokenize() as retok:
-        for tok, orths in todo:
+        for i, inner in inside.items():
+            tok = doc[i]
+            bounds = [starts[i], *inner, ends[i]]
+            orths = [doc.text[x:y] for x, y in zip(bounds, bounds[1:])]
             retok.split(tok, orths, heads=[(tok, 0)] * len(orths))
 
 
