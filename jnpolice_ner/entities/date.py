@@ -42,7 +42,7 @@ ORDER = 40
 
 _CONNECTORS = "至到~～-—－"
 #: the named groups the resolver reads (rules/date.yaml documents them)
-_GROUPS = ("y", "m", "d", "dy", "ay", "amo", "dd", "dmo", "ad", "ld", "lm", "lnewyear", "xun", "medge",
+_GROUPS = ("y", "m", "m2", "d", "dy", "ay", "amo", "dd", "dmo", "ad", "ld", "lm", "lnewyear", "xun", "medge",
            "yedge", "yx", "pod", "hh", "mi", "half", "approx")
 #: how far past its start a date expression is matched (``regex`` matching is bounded by it)
 _WINDOW = 80
@@ -142,6 +142,9 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             continue
         start, end, rule_id, score, fields = first
         data: dict[str, Any] = {"a": fields}
+        if "m_end" in fields:  # 1至7月: a month interval
+            data["b"] = {"kind": "calendar", "m": fields["m_end"]}
+            fire("date.interval")
         # an interval: 8月8日至10日, 2017年7月至2018年6月
         if end < n - 1 and text[end] in _CONNECTORS and fields["kind"] == "calendar":
             m2 = comp.master.match(text, end + 1, min(n, end + 1 + _WINDOW))
@@ -211,6 +214,11 @@ def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | N
         fields["m"] = num(g["m"])
         if not fields["m"] or not 1 <= fields["m"] <= 12:
             return None
+    if g.get("m2"):
+        m2 = num(g["m2"])
+        if g.get("d") or not m2 or not fields["m"] < m2 <= 12:
+            return None
+        fields["m_end"] = m2
     if g.get("d"):
         fields["d"] = num(g["d"])
         if not fields["d"] or not 1 <= fields["d"] <= 31:
