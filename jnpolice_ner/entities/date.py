@@ -337,6 +337,7 @@ def _remember(cand: Candidate, ctx: Context, value: dict[str, Any]) -> None:
     if value.get("granularity") == "day":
         try:
             st["last_day"] = _dt.date.fromisoformat(iso.split("/")[0])
+            st["last_day_end"] = cand.end
         except ValueError:
             pass
     if cand.data.get("explicit_year") and value.get("granularity") in ("month", "day") and iso[:4].isdigit():
@@ -490,10 +491,18 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     if kind == "deictic_day":
         base = issue
         if _in_quotes(ctx.text, cand.start, ctx.start):
-            scene = _last_day_date(cand, ctx)
-            if scene is not None:
+            # quoted speech: relative to the scene, i.e. the day last mentioned in this paragraph
+            st = _state(ctx)
+            scene, where = st["last_day"], st.get("last_day_end", -1)
+            if scene is not None and "\n" not in ctx.text[where:cand.start]:
                 base = scene
                 fire("date.quoted_speech")
+            if base is not None:
+                day = base + _dt.timedelta(days=a["off"])
+                value = {"iso": day.isoformat(), "granularity": "day"}
+                _clock(a, value)
+            cand.value = value  # a quoted 昨天 does not move the scene
+            return True
         if base is not None:
             day = base + _dt.timedelta(days=a["off"])
             value = {"iso": day.isoformat(), "granularity": "day"}
