@@ -27,9 +27,9 @@ import datetime as _dt
 from bisect import bisect_left, bisect_right
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.language import Language
-from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, registry
 
@@ -176,7 +176,7 @@ def _split_at(doc: Doc, cuts: set[int]) -> None:
         for i, inner in inside.items():
             tok = doc[i]
             bounds = [starts[i], *inner, ends[i]]
-            orths = [doc.text[x:y] for x, y in zip(bounds, bounds[1:])]
+            orths = [doc.text[x:y] for x, y in zip(bounds, bounds[1:], strict=False)]
             retok.split(tok, orths, heads=[(tok, 0)] * len(orths))
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import gzip
-import io
 import json
 import os
 import threading
@@ -116,7 +115,7 @@ def _model_arrays(directory: str) -> tuple[dict[str, int], frozenset[str], Any, 
     path = Path(directory)
     meta = json.loads((path / "meta.json").read_text("utf-8"))
     names = gzip.decompress((path / "features.txt.gz").read_bytes()).decode("utf-8").split("\n")
-    feature_to_idx = dict(zip(names, range(len(names))))
+    feature_to_idx = dict(zip(names, range(len(names)), strict=True))
     unigram = frozenset(gzip.decompress((path / "unigram.txt.gz").read_bytes()).decode("utf-8").split("\n"))
     n_tag = int(meta["n_tag"])
     with np.load(path / "weights.npz", allow_pickle=False) as npz:
