@@ -538,7 +538,21 @@ def _context_codes(idx: _Index, ctx: Context, cand: Candidate | None = None) -> 
     codes: list[str] = []
     if ctx.dateline and ctx.dateline.get("adcode"):
         codes.append(ctx.dateline["adcode"])
-    codes.extend(p.get("adcode") or "" for p in ctx.places if p)
+    # the most recent distinct places, kept incrementally (long pages stay linear)
+    recent: list[str] = getattr(ctx, "_place_recent", [])
+    done: int = getattr(ctx, "_place_recent_n", 0)
+    for p in ctx.places[done:]:
+        a = (p or {}).get("adcode")
+        if a:
+            if a in recent:
+                recent.remove(a)
+            recent.insert(0, a)
+            del recent[12:]
+    try:
+        ctx._place_recent, ctx._place_recent_n = recent, len(ctx.places)  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover
+        pass
+    codes.extend(recent)
     if not codes:
         codes.extend(c for s, e, c in _article_context(idx, ctx)
                      if cand is None or e <= cand.start or s >= cand.end)
