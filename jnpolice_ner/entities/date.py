@@ -15,7 +15,11 @@ Year choices (documented in rules/date.yaml and the report):
 * an anaphoric word (``当天``) with no earlier day in the article, a deictic word with no issue date,
   and a bare day (``10日``) with no month to take keep their span with ``value`` None;
 * lunar days convert through the Chinese New Year table: exact for 正月 and 大年初N; other lunar
-  months are approximated (29.53 days a month, 腊月 taken as 30 days) and marked ``approximate``.
+  months are approximated (29.53 days a month, 腊月 taken as 30 days) and marked ``approximate``;
+* ``昨天``/``今天`` inside quotes resolve from the day last mentioned in the same paragraph (the
+  scene), else from the issue date; a quoted one does not become the "last date";
+* ``年初/年底/年末`` keep year granularity, ``月初/月底/月末`` month granularity; ``上半年`` is a
+  month interval, ``上旬/中旬/下旬`` day intervals; ``1至7月`` is a month interval.
 
 >>> from jnpolice_ner.ruleset import load_rules
 >>> [c.rule_id for c in recognize("7月22日中午，他报警。", load_rules())]
