@@ -171,6 +171,40 @@ def load_segmenter(directory: str | os.PathLike = SEGMENTER_DIR, user_words: Ite
     return seg
 
 
+def _fast_msgpack_registries() -> None:
+    """Make srsly's msgpack plugin lookup cheap (it runs on every ``doc.to_bytes``/``from_bytes``).
+
+    srsly's msgpack encoders/decoders are catalogue registries: every call scans the installed
+    distributions' entry points and copies catalogue's global registry (≈ 1 ms each). With
+    ``nlp.pipe(n_process=2)`` the parent deserializes every doc, and this cost made two processes
+    slower than one. Here the entry-point scan is switched off when no installed package declares
+    such a plugin (same result), and ``get_all`` is cached until something new is registered.
+    """
+    try:
+        import catalogue
+        from srsly.msgpack import msgpack_decoders, msgpack_encoders
+    except ImportError:  # pragma: no cover
+        return
+    for reg in (msgpack_encoders, msgpack_decoders):
+        if getattr(reg, "_jn_cached", False):
+            continue
+        if getattr(reg, "entry_points", False) and not reg.get_entry_points():
+            reg.entry_points = False
+        if reg.entry_points:
+            continue
+        original = reg.get_all
+        cache: dict[str, Any] = {"size": -1, "value": None}
+
+        def get_all(original=original, cache=cache) -> dict:
+            size = len(catalogue.REGISTRY)
+            if size != cache["size"]:
+                cache["value"], cache["size"] = original(), size
+            return cache["value"]
+
+        reg.get_all = get_all
+        reg._jn_cached = True
+
+
 def pipeline_config() -> dict:
     """The spaCy config overrides of the pipeline (tokenizer registered in ``factories``)."""
     from .factories import TOKENIZER
@@ -184,6 +218,7 @@ def build_pipeline(user_words: Iterable[str] | None = None) -> Language:
 
     from .factories import ENTITY_RULER
 
+    _fast_msgpack_registries()
     nlp = Chinese.from_config(pipeline_config())
     words = user_dictionary() if user_words is None else list(user_words)
     nlp.tokenizer.pkuseg_seg = load_segmenter(user_words=words)
