@@ -2,15 +2,15 @@
 
 The model (``jnpolice_ner/ner_model/``, trained by ``scripts/train_ner.py``; model card: docs/ner.md)
 tags PER / LOC / ORG. ``propose`` keeps only spans that overlap no rule entity and pass a validation
-(a PLACE resolves to an admin code or ends in a place suffix; a PERSON starts with a known surname
-and is 2–4 characters, or is a 某-form; an ORG ends in an organization suffix). Each proposal's
+(a PLACE resolves to a county-or-higher division or ends in a place suffix; a PERSON starts with a
+known surname and looks like a name, or is a 某-form; an ORG ends in an organization suffix). Each proposal's
 explanation is ``ner.statistical``. Any failure of the model logs a warning and proposes nothing:
 the document keeps its rule entities.
 
 >>> from jnpolice_ner.models import Entity
 >>> propose("", [])
 []
->>> valid_person("潘明思"), valid_person("思明"), valid_person("王某某")
+>>> valid_person("周秀兰"), valid_person("思明"), valid_person("王某某")
 (True, False, True)
 >>> valid_org("上海某信息科技有限公司"), valid_org("公安局")
 (True, False)
@@ -71,6 +71,18 @@ def _not_name_starts() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _given_chars() -> frozenset[str]:
+    """Characters common in given names (``rules/lexicons/person_given_chars.txt``, the PERSON module's list)."""
+    from .ruleset import load_rules
+
+    try:
+        lines = load_rules().lexicon("person_given_chars")
+    except Exception:  # the list is optional: without it only cue-backed names pass
+        return frozenset()
+    return frozenset(ch for line in lines for ch in line.split() if len(ch) == 1)
+
+
+@functools.lru_cache(maxsize=1)
 def _surnames() -> tuple[frozenset[str], frozenset[str]]:
     from .ruleset import load_rules
 
@@ -82,12 +94,16 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def valid_person(name: str, before: str = "", after: str = "") -> bool:
+def valid_person(name: str, before: str = "", after: str = "", cued: bool = False) -> bool:
     """A name: known surname + 1–2 (compound: 1–2) Han characters, or a 某-form (``王某``, ``王某某``);
-    ``before`` / ``after`` are the characters around it.
+    ``before`` / ``after`` are the characters around it. Without a role cue word right before it
+    (``cued``), a full name needs every given-name character in the common given-name list and a
+    two-character name (``钱财``, ``包保``) is not accepted.
 
     >>> valid_person("黄金项", "的", "链"), valid_person("陈楼村"), valid_person("黄鹤楼", "", "1")
     (False, False, False)
+    >>> valid_person("付平台"), valid_person("钱财"), valid_person("周秀兰"), valid_person("潘明思", cued=True)
+    (False, False, True, True)
     """
     if not name or not all(_is_han(c) for c in name):
         return False
@@ -98,12 +114,14 @@ def valid_person(name: str, before: str = "", after: str = "") -> bool:
         return False
     single, double = _surnames()
     if len(name) >= 3 and name[:2] in double:
-        return len(name) <= 4
+        return len(name) <= 4 and (cued or "某" in name or all(c in _given_chars() for c in name[2:]))
     if name[0] not in single:
         return False
     if "某" in name:
         return 2 <= len(name) <= 4 and name[1] == "某" or (len(name) == 3 and name[2] == "某")
-    return 2 <= len(name) <= 3
+    if not 2 <= len(name) <= 3:
+        return False
+    return cued or (len(name) == 3 and all(c in _given_chars() for c in name[1:]))
 
 
 def org_kind(name: str) -> str | None:
@@ -172,45 +190,93 @@ def _chunks(text: str) -> list[tuple[int, int]]:
 
 def tag(text: str) -> list[tuple[int, int, str]]:
     """Raw model spans ``(start, end, PER|LOC|ORG)`` over ``text`` (no validation)."""
+    return tag_many([text])[0]
+
+
+def tag_many(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """``tag`` over many texts, their chunks batched together (faster for short texts)."""
     nlp = model()
-    if nlp is None or not text:
-        return []
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    if nlp is None:
+        return out
     from spacy.tokens import Doc
 
     ner = nlp.get_pipe("ner")
-    spans = _chunks(text)
-    docs = (Doc(nlp.vocab, words=list(text[s:e]), spaces=[False] * (e - s)) for s, e in spans)
-    out = []
-    for (s, _), doc in zip(spans, ner.pipe(docs, batch_size=128), strict=True):
+    where = [(i, s, e) for i, text in enumerate(texts) if text for s, e in _chunks(text)]
+    docs = (Doc(nlp.vocab, words=list(texts[i][s:e]), spaces=[False] * (e - s)) for i, s, e in where)
+    for (i, s, _), doc in zip(where, ner.pipe(docs, batch_size=256), strict=True):
         for ent in doc.ents:
-            out.append((s + ent.start, s + ent.end, ent.label_))
+            out[i].append((s + ent.start, s + ent.end, ent.label_))
     return out
 
 
-def _person_role(norm: str, start: int, end: int, rule_entities: list[Entity]) -> str:
-    """The role the PERSON module would give a name at ``start:end`` (cue words, known names)."""
-    from .candidates import Candidate
-    from .context import Context
-    from .entities import person
+@functools.lru_cache(maxsize=1)
+def _cue_words() -> tuple[tuple[str, str], ...]:
+    """``(cue word, role)`` of ``rules/person.yaml``'s ``cues``, longest first (``犯罪嫌疑人`` → suspect)."""
     from .ruleset import load_rules
 
-    cands = []
-    roles: dict[str, str] = {}
-    for e in rule_entities:
-        if e.label != "PERSON":
-            continue
-        c = Candidate("PERSON", e.start, e.end, e.explanation or "person", role=e.role,
-                      value=e.value, data={"role_src": "known" if e.role and e.role != "other" else "default"})
-        cands.append(c)
-        if e.role and e.role != "other":
-            roles.setdefault((e.value or {}).get("name") or e.text, e.role)
-    mine = Candidate("PERSON", start, end, RULE_ID, data={})
-    cands.append(mine)
-    cands.sort(key=lambda c: c.start)
-    ctx = Context(text=norm, rules=load_rules(), cands=cands, person_roles=roles, start=0, end=len(norm))
-    if not person.resolve(mine, ctx):
-        return "other"
-    return mine.role or "other"
+    cues = load_rules()["person"].extra("cues") or {}
+    pairs = {(w, role) for role, words in cues.items() for w in words or [] if w}
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def _cue_before(text: str, start: int) -> str | None:
+    """The role of a PERSON cue word ending right at ``start`` (``民警|张伟`` → officer), or None."""
+    for word, role in _cue_words():
+        if text.endswith(word, 0, start):
+            return role
+    return None
+
+
+class _People:
+    """The article's PERSON candidates (rules + accepted proposals), for the PERSON resolver's role logic."""
+
+    def __init__(self, norm: str, rule_entities: list[Entity]):
+        from .candidates import Candidate
+        from .context import Context
+        from .ruleset import load_rules
+
+        self.cands = []
+        roles: dict[str, str] = {}
+        for e in rule_entities:
+            if e.label != "PERSON":
+                continue
+            known = bool(e.role and e.role != "other")
+            self.cands.append(Candidate("PERSON", e.start, e.end, e.explanation or "person", role=e.role,
+                                        value=e.value, data={"role_src": "known" if known else "default"}))
+            if known:
+                roles.setdefault((e.value or {}).get("name") or e.text, e.role)
+        self.ctx = Context(text=norm, rules=load_rules(), person_roles=roles, start=0, end=len(norm))
+
+    def role(self, start: int, end: int) -> str:
+        """The role the PERSON module gives a name at ``start:end`` (cue word before it, coordination,
+        a name already known in the article, context words); ``other`` when nothing says more."""
+        from .candidates import Candidate
+        from .entities import person
+
+        text = self.ctx.text
+        data: dict[str, Any] = {}
+        cue = _cue_before(text, start)
+        if cue:
+            data["role"] = cue
+        mine = Candidate("PERSON", start, end, RULE_ID, data=data)
+        self.cands.append(mine)
+        self.cands.sort(key=lambda c: c.start)
+        self.ctx.cands = self.cands
+        if not person.resolve(mine, self.ctx):
+            return "other"
+        return mine.role or "other"
+
+
+def _merge_places(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Adjacent LOC spans form one chain, as annotation.md wants (``江西省`` + ``宁都县`` → ``江西省宁都县``)."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, lab in spans:
+        if out and lab == "LOC" and out[-1][2] == "LOC" and out[-1][1] == s:
+            out[-1] = (out[-1][0], e, lab)
+        else:
+            out.append((s, e, lab))
+    return out
 
 
 def _overlaps(s: int, e: int, taken: list[tuple[int, int]]) -> bool:
@@ -230,18 +296,47 @@ def propose(text: str, rule_entities: list[Entity]) -> list[Entity]:
         return []
 
 
-def _propose(text: str, rule_entities: list[Entity]) -> list[Entity]:
+def propose_many(texts: list[str], rule_entities: list[list[Entity]]) -> list[list[Entity]]:
+    """``propose`` for many texts at once (the model sees their chunks in shared batches).
+
+    A failure of the batch falls back to ``propose`` text by text, so one bad text loses nothing else.
+    """
+    from .textnorm import normalize
+
+    try:
+        norms = [normalize(t) if isinstance(t, str) and t.strip() else "" for t in texts]
+        tagged = tag_many(norms)
+    except Exception as exc:
+        log.warning("statistical NER batch failed (%s); proposing text by text", exc)
+        return [propose(t, r) for t, r in zip(texts, rule_entities, strict=True)]
+    out = []
+    for text, norm, rules, spans in zip(texts, norms, rule_entities, tagged, strict=True):
+        try:
+            out.append(_propose(text, rules, norm, spans) if norm else [])
+        except Exception as exc:
+            log.warning("statistical NER failed on a %d-char text (%s); keeping rule entities only",
+                        len(text), exc)
+            out.append([])
+    return out
+
+
+def _propose(text: str, rule_entities: list[Entity], norm: str | None = None,
+             spans: list[tuple[int, int, str]] | None = None) -> list[Entity]:
     if not isinstance(text, str) or not text.strip():
         return []
     from .entities import place
     from .textnorm import normalize
 
-    norm = normalize(text)
+    if norm is None:
+        norm = normalize(text)
+    if spans is None:
+        spans = tag(norm)
     taken = [(e.start, e.end) for e in rule_entities]
     dateline = next((e.value.get("adcode") for e in rule_entities
                      if e.label == "PLACE" and e.value and e.value.get("adcode")), None)
     out: list[Entity] = []
-    for s, e, lab in tag(norm):
+    people: _People | None = None
+    for s, e, lab in _merge_places(spans):
         label = LABEL_MAP.get(lab)
         if label is None or e <= s or _overlaps(s, e, taken):
             continue
@@ -249,10 +344,12 @@ def _propose(text: str, rule_entities: list[Entity]) -> list[Entity]:
         value: dict[str, Any] | None
         role = None
         if label == "PERSON":
-            if not valid_person(name, norm[s - 1:s], norm[e:e + 1]):
+            if not valid_person(name, norm[s - 1:s], norm[e:e + 1], cued=_cue_before(norm, s) is not None):
                 continue
             value = {"name": name, "anonymized": "某" in name}
-            role = _person_role(norm, s, e, rule_entities)
+            if people is None:
+                people = _People(norm, rule_entities)
+            role = people.role(s, e)
         elif label == "PLACE":
             value = place.lookup(name, dateline)
             if not valid_place(name, value):
