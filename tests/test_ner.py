@@ -30,7 +30,7 @@ def test_model_ships_in_package_and_loads():
 @pytest.mark.parametrize(
     "text,name",
     [
-        ("民警潘明思带领辅警连夜赶到现场。", "潘明思"),
+        ("民警邵明远带领辅警连夜赶到现场。", "邵明远"),
         ("当天上午，社区民警邹卫航接到群众求助。", "邹卫航"),
     ],
 )
@@ -46,7 +46,7 @@ def test_proposes_person_when_rules_are_absent(text, name):
 
 
 def test_never_overlaps_rule_entities():
-    text = "民警潘明思带领辅警赶到宁都县湛田乡，在上海某信息科技有限公司门口将嫌疑人抓获。"
+    text = "民警邵明远带领辅警赶到宁都县湛田乡，在上海某网络科技有限公司门口将嫌疑人抓获。"
     rules = extract_entities(text)
     got = ner.propose(text, rules)
     for p in got:
@@ -120,7 +120,7 @@ def test_no_load_at_import():
 
 
 def test_propose_many_matches_propose():
-    texts = ["民警潘明思带领辅警连夜赶到现场。", "", "据邻居周秀兰介绍，老人独自居住。", "😀" * 10]
+    texts = ["民警邵明远带领辅警连夜赶到现场。", "", "据邻居周秀兰介绍，老人独自居住。", "😀" * 10]
     rules = [extract_entities(t) if t.strip() else [] for t in texts]
     many = ner.propose_many(texts, rules)
     one = [ner.propose(t, r) for t, r in zip(texts, rules)]
