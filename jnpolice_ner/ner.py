@@ -102,7 +102,7 @@ def valid_person(name: str, before: str = "", after: str = "", cued: bool = Fals
 
     >>> valid_person("黄金项", "的", "链"), valid_person("陈楼村"), valid_person("黄鹤楼", "", "1")
     (False, False, False)
-    >>> valid_person("付平台"), valid_person("钱财"), valid_person("周秀兰"), valid_person("潘明思", cued=True)
+    >>> valid_person("付平台"), valid_person("钱财"), valid_person("周秀兰"), valid_person("邵明远", cued=True)
     (False, False, True, True)
     """
     if not name or not all(_is_han(c) for c in name):

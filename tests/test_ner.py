@@ -123,6 +123,6 @@ def test_propose_many_matches_propose():
     texts = ["民警邵明远带领辅警连夜赶到现场。", "", "据邻居周秀兰介绍，老人独自居住。", "😀" * 10]
     rules = [extract_entities(t) if t.strip() else [] for t in texts]
     many = ner.propose_many(texts, rules)
-    one = [ner.propose(t, r) for t, r in zip(texts, rules)]
+    one = [ner.propose(t, r) for t, r in zip(texts, rules, strict=True)]
     assert [[(e.label, e.start, e.end, e.role) for e in x] for x in many] == \
         [[(e.label, e.start, e.end, e.role) for e in x] for x in one]
