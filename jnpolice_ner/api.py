@@ -23,15 +23,23 @@ def load() -> Language:
     return get_pipeline()
 
 
-def extract_entities(text: str, issue_date: DateLike = None) -> list[Entity]:
+def extract_entities(text: str, issue_date: DateLike = None, *, use_ner: bool = False) -> list[Entity]:
     """Flat, non-overlapping entities with offsets into ``text`` and normalized values.
+
+    ``use_ner=True`` adds the trained NER's validated proposals where the rules found nothing
+    (explanation ``ner.statistical``; slower). ``load()``'s pipeline always includes them.
 
     >>> [e.text for e in extract_entities("7月22日中午，报案人被骗1万元", issue_date="2016-08-20")]
     ['7月22日中午', '1万元']
     """
     from .recognizer import find_entities
 
-    return find_entities(require_text(text), issue_date)
+    ents = find_entities(require_text(text), issue_date)
+    if use_ner:
+        from .ner import propose
+
+        ents = sorted([*ents, *propose(text, ents)], key=lambda e: e.start)
+    return ents
 
 
 def parse_page(text: str, issue_date: DateLike = None) -> Page:

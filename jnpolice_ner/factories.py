@@ -8,6 +8,8 @@ Importing this module (``jnpolice_ner.load()`` does) registers:
 - the component ``jnpolice_ner_entity_ruler`` (spaCy allows no "." in factory names): runs ``recognizer.find_candidates`` on
   ``doc.text`` (with ``doc._.issue_date``) and sets ``doc.ents``; the exact entities, with values
   and roles, are in ``doc._.jn_entities``;
+- the component ``jnpolice_ner_statistical_ner``: adds the trained NER's validated proposals where
+  the rules found nothing (explanation ``ner.statistical``); ``load()`` puts it after the rules;
 - ``Doc._.issue_date`` (``date``, ISO string or None), ``Doc._.jn_entities`` (a list of
   ``jnpolice_ner.models.Entity``, computed from the JSON-safe ``Doc._.jn_entity_data``, so docs
   survive ``to_bytes`` and ``nlp.pipe(n_process=2)``) and ``Span._.jn_entity`` (the entity a
@@ -36,6 +38,7 @@ from spacy.util import filter_spans, registry
 from .models import Entity
 
 ENTITY_RULER = "jnpolice_ner_entity_ruler"  # spaCy forbids "." in factory names
+STATISTICAL_NER = "jnpolice_ner_statistical_ner"
 TOKENIZER = "jnpolice_ner.pkuseg_tokenizer.v1"
 
 
@@ -141,17 +144,63 @@ class EntityRulerComponent:
         doc._.jn_entity_data = [
             {**e.model_dump(mode="json"), "explanation": e.explanation} for e in ents
         ]
-        if self.align == "split":
-            _split_at(doc, {p for e in ents for p in (e.start, e.end)})
-        starts, ends = _token_offsets(doc)
-        spans = []
-        for e in ents:
-            i = bisect_right(starts, e.start) - 1  # token holding the first character
-            j = bisect_left(ends, e.end)  # token holding the last character
-            if 0 <= i <= j < len(starts):
-                spans.append(Span(doc, i, j + 1, label=e.label))
-        doc.ents = filter_spans(spans)
+        _set_ents(doc, ents, self.align)
         return doc
+
+
+def _set_ents(doc: Doc, ents: list[Entity], align: str) -> None:
+    """Make ``doc.ents`` the spans of ``ents`` (splitting tokens at boundaries when ``align='split'``)."""
+    if align == "split":
+        _split_at(doc, {p for e in ents for p in (e.start, e.end)})
+    starts, ends = _token_offsets(doc)
+    spans = []
+    for e in ents:
+        i = bisect_right(starts, e.start) - 1  # token holding the first character
+        j = bisect_left(ends, e.end)  # token holding the last character
+        if 0 <= i <= j < len(starts):
+            spans.append(Span(doc, i, j + 1, label=e.label))
+    doc.ents = filter_spans(spans)
+
+
+class StatisticalNerComponent:
+    """Adds what the trained NER finds where the rules found nothing (``jnpolice_ner.ner``).
+
+    Runs after ``jnpolice_ner_entity_ruler``; each added entity's explanation is
+    ``ner.statistical``. A failure of the model leaves the rule entities untouched (logged).
+    """
+
+    def __init__(self, name: str = STATISTICAL_NER, align: str = "split"):
+        self.name = name
+        self.align = align
+
+    def _apply(self, doc: Doc, added: list[Entity]) -> Doc:
+        if not added:
+            return doc
+        ents = sorted([*doc._.jn_entities, *added], key=lambda e: e.start)
+        doc._.jn_entity_data = [{**e.model_dump(mode="json"), "explanation": e.explanation} for e in ents]
+        _set_ents(doc, ents, self.align)
+        return doc
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .ner import propose
+
+        return self._apply(doc, propose(doc.text, doc._.jn_entities))
+
+    def pipe(self, docs, batch_size: int = 64):
+        from .ner import propose_many
+
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._pipe_batch(batch, propose_many)
+                batch = []
+        if batch:
+            yield from self._pipe_batch(batch, propose_many)
+
+    def _pipe_batch(self, batch: list[Doc], propose_many) -> list[Doc]:
+        added = propose_many([d.text for d in batch], [d._.jn_entities for d in batch])
+        return [self._apply(d, a) for d, a in zip(batch, added, strict=True)]
 
 
 def _token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
@@ -183,3 +232,8 @@ def _split_at(doc: Doc, cuts: set[int]) -> None:
 @Language.factory(ENTITY_RULER, default_config={"align": "split"})
 def make_entity_ruler(nlp: Language, name: str, align: str) -> EntityRulerComponent:
     return EntityRulerComponent(name, align)
+
+
+@Language.factory(STATISTICAL_NER, default_config={"align": "split"})
+def make_statistical_ner(nlp: Language, name: str, align: str) -> StatisticalNerComponent:
+    return StatisticalNerComponent(name, align)

@@ -212,17 +212,20 @@ def pipeline_config() -> dict:
     return {"nlp": {"tokenizer": {"@tokenizers": TOKENIZER, "segmenter": "pkuseg"}}}
 
 
-def build_pipeline(user_words: Iterable[str] | None = None) -> Language:
-    """A new ``spacy.lang.zh.Chinese`` pipeline: pkuseg tokenizer + ``jnpolice_ner_entity_ruler``."""
+def build_pipeline(user_words: Iterable[str] | None = None, statistical: bool = True) -> Language:
+    """A new ``spacy.lang.zh.Chinese`` pipeline: pkuseg tokenizer + ``jnpolice_ner_entity_ruler``
+    (+ ``jnpolice_ner_statistical_ner`` unless ``statistical=False``)."""
     from spacy.lang.zh import Chinese
 
-    from .factories import ENTITY_RULER
+    from .factories import ENTITY_RULER, STATISTICAL_NER
 
     _fast_msgpack_registries()
     nlp = Chinese.from_config(pipeline_config())
     words = user_dictionary() if user_words is None else list(user_words)
     nlp.tokenizer.pkuseg_seg = load_segmenter(user_words=words)
     nlp.add_pipe(ENTITY_RULER)
+    if statistical:
+        nlp.add_pipe(STATISTICAL_NER, after=ENTITY_RULER)
     nlp.meta["name"] = "jnpolice_ner"
     from . import __version__
 

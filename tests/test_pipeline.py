@@ -51,7 +51,7 @@ def test_load_is_a_chinese_pkuseg_pipeline(nlp):
     assert isinstance(nlp, Chinese)
     assert isinstance(nlp.tokenizer, ChineseTokenizer)
     assert nlp.tokenizer.segmenter == "pkuseg"
-    assert nlp.pipe_names == [factories.ENTITY_RULER]
+    assert nlp.pipe_names == [factories.ENTITY_RULER, factories.STATISTICAL_NER]
     assert jnpolice_ner.load() is nlp  # built once per process
 
 
@@ -172,7 +172,7 @@ def test_pipe_with_two_processes_matches_one(nlp):
 
 
 def test_ner_can_follow_the_rules():
-    nlp = pipeline.build_pipeline(user_words=[])
+    nlp = pipeline.build_pipeline(user_words=[], statistical=False)
     ner = nlp.add_pipe("ner", after=factories.ENTITY_RULER)
     for label in ("UNIT", "PERSON", "MONEY", "DATE", "PLACE", "ORG", "CASE_TYPE"):
         ner.add_label(label)
@@ -206,3 +206,14 @@ def test_load_needs_no_network():
         print([t.text for t in nlp("兴隆派出所民警")])
     """)
     assert "派出所" in out
+
+
+def test_statistical_ner_adds_what_rules_missed():
+    nlp = jnpolice_ner.load()
+    text = "王秀英和李建华一起来到现场。"
+    assert not [e for e in jnpolice_ner.extract_entities(text) if e.label == "PERSON"]
+    doc = nlp(text)
+    found = {(e.text, e.label_, e._.jn_entity.explanation) for e in doc.ents}
+    assert ("王秀英", "PERSON", "ner.statistical") in found
+    with_ner = jnpolice_ner.extract_entities(text, use_ner=True)
+    assert "王秀英" in [e.text for e in with_ner if e.label == "PERSON"]
