@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from jnpolice_ner.entities import place
 from jnpolice_ner.ruleset import load_rules
-from jnpolice_ner.textnorm import normalize
 
 
 @pytest.fixture(scope="module")
@@ -86,18 +83,6 @@ def test_spans(rules):
     text = "张某某（男，30岁，广东省潮州市饶平县人）在微山县汽车站被抓获，济宁市民纷纷点赞。"
     got = [text[c.start:c.end] for c in place.recognize(text, rules)]
     assert got == ["广东省潮州市饶平县", "微山县", "济宁"]
-
-
-def test_throughput(rules):
-    text = normalize("本报金乡讯 7月22日，金乡县公安局兴隆派出所在鸡黍镇破获一起电信诈骗案，"
-                     "嫌疑人来自广东省潮州市饶平县，全市、全县民警参与。") * 4000
-    place.recognize(text[:1000], rules)
-    t = time.perf_counter()
-    place.recognize(text, rules)
-    rate = len(text) / (time.perf_counter() - t)
-    # a loose floor (this text is far denser in places than news, and CI machines are shared);
-    # the real number is measured on the seed page repeated to 1 MB (see the PLACE report)
-    assert rate > 20_000, f"{rate:,.0f} chars/s"
 
 
 def test_seed_floor(seed_doc):
