@@ -8,7 +8,18 @@
 from __future__ import annotations
 
 from .api import extract, extract_entities, extract_many, fraud_table, load, parse_page
-from .models import Article, CaseReport, DateValue, Entity, ErrorRecord, Money, Page, Party, PlaceValue, UnitValue
+from .models import (
+    Article,
+    CaseReport,
+    DateValue,
+    Entity,
+    ErrorRecord,
+    Money,
+    Page,
+    Party,
+    PlaceValue,
+    UnitValue,
+)
 
 __version__ = "0.1.0"
 

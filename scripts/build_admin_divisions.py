@@ -229,7 +229,7 @@ def write_boundary(rows: list[list[str]], world: list[list[str]], freq_lines: li
                 and all("\u4e00" <= ch <= "\u9fff" for ch in w):
             found.append(w)
     header = [
-        "# Frequent two-character words (token count >= %d in %s," % (BOUNDARY_MIN_COUNT, JIONLP),
+        f"# Frequent two-character words (token count >= {BOUNDARY_MIN_COUNT} in {JIONLP},",
         "# jionlp/dictionary/word_distribution.zip) whose last character starts a place short form, or whose",
         "# first character ends a county/town short form: a short form glued to such a word is inside it",
         "# (金融安全 ≠ 融安, 合作和政治 ≠ 和政).",

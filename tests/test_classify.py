@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import need_shared
 
 from jnpolice_ner.classify import classify, scheme, scores
 from jnpolice_ner.trace import recording
-
-from conftest import need_shared
 
 STORIES = Path(__file__).resolve().parent.parent / "corpus" / "classify"
 

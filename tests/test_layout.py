@@ -7,7 +7,7 @@ import json
 import pytest
 
 from jnpolice_ner import parse_page
-from jnpolice_ner.layout import parse_byline, segment, _config
+from jnpolice_ner.layout import _config, parse_byline, segment
 from jnpolice_ner.ruleset import load_rules
 
 

@@ -20,10 +20,9 @@ Surface forms handled (span ← text):
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
-
-import re
 
 from ..candidates import Candidate
 from ..context import Context

@@ -178,7 +178,7 @@ def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | N
             break
     if not rule_id or m.end() <= m.start():
         return None
-    g = dict(zip(_GROUPS, m.group(*_GROUPS)))
+    g = dict(zip(_GROUPS, m.group(*_GROUPS), strict=True))
     start, end = m.start(), m.end()
     fields: dict[str, Any] = {"kind": "calendar"}
     word = g.get("dd") or g.get("ad") or g.get("dy") or g.get("dmo") or g.get("ay")

@@ -478,7 +478,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 add(s, p, "person.hero", "full", role="officer", cue=m.group())
                 break
     # 7b. names coordinated with any name found so far (罗春华和洪宗和、李某某)
-    for (s0, e0) in sorted(found):
+    for (_s0, e0) in sorted(found):
         k = e0
         for _ in range(8):
             conj = next((c for c in _CONJ if text.startswith(c, k)), None)

@@ -30,7 +30,7 @@ ORDER = 20
 
 #: longest run of name characters looked at before a suffix
 MAX_RUN = 12
-_HAN_RUN = regex.compile(r"[\p{Han}]{1,%d}$" % MAX_RUN)
+_HAN_RUN = regex.compile(rf"[\p{{Han}}]{{1,{MAX_RUN}}}$")
 
 #: which kinds may be the parent of a short form of a given kind ("bureau_county": a county-level bureau)
 PARENT_KINDS: dict[str, tuple[str, ...]] = {
@@ -132,7 +132,7 @@ def chain_parts(value: dict[str, Any] | None) -> tuple[str | None, str | None, s
         if mk:
             county = mk.group(0)
     mod = _place_mod()
-    for fname, cur in (("city_of", city), ("county_of", county)):
+    for fname, _cur in (("city_of", city), ("county_of", county)):
         fn = getattr(mod, fname, None) if mod else None
         if fn is not None and not value.get("_fallback"):
             try:
@@ -222,7 +222,7 @@ def _is_place_uncached(s: str, cfg: _Config) -> dict[str, Any] | None:
 
 def _place_tail(run: str, cfg: _Config, min_len: int = 2) -> tuple[str, dict[str, Any]] | None:
     """Longest tail of ``run`` that is a place name (a syntactic guess only after a stop word)."""
-    got, stopped = _cached(cfg, "tail%d" % min_len, run, lambda: _place_tail_traced(run, cfg, min_len))
+    got, stopped = _cached(cfg, f"tail{min_len}", run, lambda: _place_tail_traced(run, cfg, min_len))
     if stopped:
         fire("unit.filter.stopword")
     return got
@@ -398,7 +398,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                     and RANK.get(kind, 9) > RANK.get(chain["segs"][-1]["kind"], 9))
         info: dict[str, Any] | None
         used = 0
-        parsed, fired = _cached(cfg, "hit:" + m.group(0), run, lambda: _parse_hit(run, m.group(0), kind, cfg))
+        parsed, fired = _cached(cfg, "hit:" + m.group(0), run, lambda: _parse_hit(run, m.group(0), kind, cfg))  # noqa: B023 (called at once)
         for f in fired:
             fire(f)
         if parsed is not None:
