@@ -1,15 +1,15 @@
-"""The spaCy pipeline of ``jnpolice_ner.load()``: pkuseg tokenizer + the rule component.
+"""The spaCy pipeline of ``jnpolice_ner.load()``: pkuseg tokenizer + the rules + the trained NER.
 
 The tokenizer is spaCy's ``ChineseTokenizer`` with pkuseg, initialized from the segmentation
 model shipped in ``jnpolice_ner/segmenter/`` (a pruned copy of pkuseg 0.0.25's default model,
 see docs/model.md and scripts/build_segmenter.py) with the project's unit, place and
 organisation lexicons as user dictionary. Nothing is loaded at import time and nothing is
-ever fetched from the network. A trained ``ner`` can be appended after the rule component:
-``nlp.add_pipe("ner", after="jnpolice_ner_entity_ruler")``.
+ever fetched from the network. The statistical component (``jnpolice_ner/ner.py``, weights in
+``jnpolice_ner/ner_model/``) follows the rules and only adds validated spans where they found none.
 
 >>> nlp = get_pipeline()
 >>> nlp.pipe_names
-['jnpolice_ner_entity_ruler']
+['jnpolice_ner_entity_ruler', 'jnpolice_ner_statistical_ner']
 >>> [t.text for t in nlp("兴隆派出所民警")]
 ['兴隆', '派出所', '民警']
 """
