@@ -59,11 +59,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=1.0, help="characters to process, in millions")
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--corpus", choices=("pages", "cail"), default="pages",
+                    help="pages: the sample + seed pages cut into articles, repeated; "
+                         "cail: the CAIL2021 dev sentences (unique, short; ../shared)")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import jnpolice_ner as jn
 
     arts, pages = _texts(int(args.mb * 1_000_000))
+    if args.corpus == "cail":
+        import json
+
+        path = REPO.parent / "shared" / "data" / "external" / "cail2021-xxcq-dev" / "xxcq_small.json"
+        arts = [json.loads(line)["context"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+        pages = ["\n\n".join(arts[i:i + 40]) for i in range(0, len(arts), 40)]
     n_arts = sum(map(len, arts))
     n_pages = sum(map(len, pages))
     jn.extract_entities(arts[0])  # warm-up: rules load once per process
@@ -81,14 +90,14 @@ def main() -> None:
             jieba.setLogLevel(60)
             jieba.initialize()
             list(pseg.cut(arts[0]))
-            jionlp.extract_money(arts[0])
-            jionlp.extract_time(arts[0])
+            jionlp.ner.extract_money(arts[0])
+            jionlp.ner.extract_time(arts[0])
 
             def base_all():
                 for a in arts:
                     list(pseg.cut(a))
-                    jionlp.extract_money(a)
-                    jionlp.extract_time(a)
+                    jionlp.ner.extract_money(a)
+                    jionlp.ner.extract_time(a)
 
             def base_pos():
                 for a in arts:
@@ -99,7 +108,8 @@ def main() -> None:
         except ImportError as exc:
             rows.append((f"baseline not installed ({exc.name}): pip install -e '.[bench]'", 0, float("nan")))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"texts: {len(arts)} articles / {len(pages)} pages; python {sys.version.split()[0]}; one process\n")
+    print(f"corpus: {args.corpus}; texts: {len(arts)} articles / {len(pages)} pages; "
+          f"python {sys.version.split()[0]}; one process\n")
     print("| tool | characters | seconds | characters / second |")
     print("|---|---:|---:|---:|")
     for name, n, t in rows:

@@ -104,6 +104,8 @@ def _lines(text: str) -> list[_Line]:
 
 
 _HEADING_RE = regex.compile(r"^(#{1,6})\s*(.*?)\s*$")
+_BRACKET_BYLINE_RE = regex.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")
+_TOKEN_RE = regex.compile(r"[\p{Han}·]+")
 
 
 def _strip_markup(s: str) -> str:
@@ -189,7 +191,7 @@ def parse_byline(s: str, offset: int, cfg: _Config, default_role: str = "reporte
     role = default_role
     pos = 0
     n = len(s)
-    token_re = regex.compile(r"[\p{Han}·]+")
+    token_re = _TOKEN_RE
     while pos < n:
         m = token_re.search(s, pos)
         if not m:
@@ -364,13 +366,13 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
                     value=value, data={"name": norm[ps:pe], "dateline": True},
                 ))
             rest = first_para.raw[m.end():]
-            im = regex.match(r"^\s*[（(]([^（）()]{2,40})[）)]", rest)
+            im = _BRACKET_BYLINE_RE.match(rest)
             if im and cfg.role_re.search(im.group(1)):
                 fire("layout.byline.inline")
                 off = first_para.start + m.end() + im.start(1)
                 names.extend(parse_byline(norm[off:off + len(im.group(1))], off, cfg))
         else:
-            im = regex.match(r"^\s*[（(]([^（）()]{2,40})[）)]", first_para.raw)
+            im = _BRACKET_BYLINE_RE.match(first_para.raw)
             if im and cfg.role_re.search(im.group(1)):
                 fire("layout.byline.inline")
                 off = first_para.start + im.start(1)
