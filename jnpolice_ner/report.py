@@ -149,12 +149,29 @@ def _county(article: Article, ents: list[Entity]) -> str | None:
         c = county_of(article.dateline.model_dump())
         if c:
             return c
+    lookup = getattr(place_mod, "lookup", None)
     for e in ents:
-        if e.label == "UNIT" and e.value:
-            m = regex.match(r"^(?:[\p{Han}]{2,6}?[省市])?([\p{Han}]{1,6}?(?:县|区|市))公安局", e.value.get("name", ""))
-            if m:
-                return m.group(1)
+        if e.label != "UNIT" or not e.value:
+            continue
+        m = _UNIT_NAME_RE.match(e.value.get("name", ""))
+        if not m:
+            continue
+        for part in (m.group("branch"), m.group("bureau")):
+            value = lookup(part) if (part and lookup) else None
+            if value and value.get("level") == "county" and county_of is not None:
+                return county_of(value)
     return None
+
+
+_UNIT_NAME_RE = regex.compile(r"^(?P<bureau>[\p{Han}]{2,12}?)公安(?:局|厅)(?:(?P<branch>[\p{Han}]{2,8}?)分局)?")
+
+
+def _impersonated(text: str, e: Entity, cues: _Cues) -> bool:
+    """A unit or person a fraudster pretends to be: 自称“北京市公安局”民警, 冒充公安局."""
+    before = text[max(0, e.start - 6):e.start]
+    if cues.hit("report.party.impersonated", before):
+        return True
+    return e.start > 0 and text[e.start - 1] in "“\"「" and cues.hit("report.party.impersonated", text[max(0, e.start - 10):e.start]) is not None
 
 
 def _money(e: Entity) -> Money | None:
@@ -209,9 +226,11 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         case_type_cues=cue_ids,
     )
     evidence: list[Entity] = []
-    report.county = _county(article, ents)
+    report.county = _county(article, [e for e in ents if not _impersonated(text, e, cues)])
     for e in ents:
         if e.label == "UNIT" and e.value and e.value.get("name") not in report.units:
+            if _impersonated(text, e, cues):
+                continue
             report.units.append(e.value["name"])
             evidence.append(e)
     places = [e for e in ents if e.label == "PLACE"]
@@ -348,8 +367,6 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
             cue = cues.hit(f"report.outcome.{name}", s.text)
             if cue and not _negated(s.text, cue, cues):
                 found.add(name)
-    if report.amount_recovered is not None:
-        found.add("recovered")
     order = ("prevented", "recovered", "frozen", "arrested", "detained", "prosecuted", "solved")
     report.outcome = [o for o in order if o in found]
     if "prevented" in found and report.amount_lost is not None and report.amount_recovered is None:

@@ -55,3 +55,20 @@ def test_sample_case_fields(cases):
 def test_sample_fraud_table(cases):
     df = jn.fraud_table(jn.extract((PAGES / "sample_page.txt").read_text("utf-8"), issue_date="2016-10-20"))
     assert len(df) == 2 and df["amount_lost"].sum() == 82000
+
+
+def test_dev_page_cases():
+    text = (PAGES / "dev_page_01.txt").read_text("utf-8")
+    fraud, theft = [r.model_dump(mode="json") for r in jn.extract(text, issue_date="2021-11-10")]
+    assert fraud["case_type"] == "fraud.impersonate_official"
+    assert fraud["county"] == "兖州区" and fraud["units"] == ["济宁市公安局兖州分局反诈中心"]
+    assert fraud["amount_lost"]["amount"] == 60000 and fraud["amount_recovered"]["amount"] == 48000
+    assert fraud["reported_on"]["part_of_day"] == "afternoon" and fraud["outcome"] == ["frozen"]
+    assert theft["case_type"] == "theft.vehicle" and theft["county"] == "邹城市"
+    assert theft["suspects"][0] == {"name": "孙某", "gender": "男", "age": 22, "origin": "安徽省阜阳市临泉县"}
+    assert theft["arrested_on"]["iso"] == "2021-11-02" and theft["outcome"] == ["arrested", "detained"]
+
+
+def test_dev_page_entity_floors():
+    scores = evaluate_file(PAGES / "dev_page_01.jsonl")
+    assert scores["micro"]["f1"] >= 0.9

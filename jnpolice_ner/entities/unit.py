@@ -48,7 +48,7 @@ PARENT_KINDS: dict[str, tuple[str, ...]] = {
 #: rank in the hierarchy: a chained sub-unit ranks below the unit written before it
 RANK: dict[str, int] = {
     "ministry": 0, "department": 1, "bureau": 2, "corps": 2, "branch": 3, "detachment": 3,
-    "anti_fraud_center": 3, "detention": 3, "brigade": 4, "station": 4, "team": 5, "squad": 5, "post": 6,
+    "detention": 3, "anti_fraud_center": 4, "brigade": 4, "station": 4, "team": 5, "squad": 5, "post": 6,
 }
 #: kinds whose name may be empty after a parent (济宁市公安局看守所, 济宁市公安局反诈中心, 县公安局交警队)
 EMPTY_NAME_OK = ("detention", "anti_fraud_center", "team")
