@@ -120,22 +120,23 @@ def main() -> None:
     ours = {k: [seg.cut(s) for s in v] for k, v in texts.items()}
     res["segmenter_chars_per_s"] = round(sum(len(s) for k in texts for s in texts[k]) / (time.process_time() - t))
 
-    nlp = pipeline.get_pipeline()
-    nlp("预热：民警查明，他被骗走8万余元。")  # rules load on first use
-    t = time.process_time()
-    for _ in nlp.pipe(corpus, batch_size=64):
-        pass
-    res["pipeline_chars_per_s_1core"] = round(n_chars / (time.process_time() - t))
-    t = time.perf_counter()
-    for _ in nlp.pipe(corpus, batch_size=64):
-        pass
-    one = time.perf_counter() - t
-    t = time.perf_counter()
-    for _ in nlp.pipe(corpus, batch_size=64, n_process=2):
-        pass
-    two = time.perf_counter() - t
-    res["pipe_wall_1proc_s"], res["pipe_wall_2proc_s"] = round(one, 2), round(two, 2)
-    res["pipe_speedup_2proc"] = round(one / two, 2)
+    for suffix, statistical in (("", True), ("_without_ner", False)):
+        nlp = pipeline.get_pipeline(statistical=statistical)
+        nlp("预热：民警查明，他被骗走8万余元。")  # rules and models load on first use
+        t = time.process_time()
+        for _ in nlp.pipe(corpus, batch_size=64):
+            pass
+        res[f"pipeline{suffix}_chars_per_s_1core"] = round(n_chars / (time.process_time() - t))
+        t = time.perf_counter()
+        for _ in nlp.pipe(corpus, batch_size=64):
+            pass
+        one = time.perf_counter() - t
+        t = time.perf_counter()
+        for _ in nlp.pipe(corpus, batch_size=64, n_process=2):
+            pass
+        two = time.perf_counter() - t
+        res[f"pipe{suffix}_wall_1proc_s"], res[f"pipe{suffix}_wall_2proc_s"] = round(one, 2), round(two, 2)
+        res[f"pipe{suffix}_speedup_2proc"] = round(one / two, 2)
     res["n_chars_pipeline"] = n_chars
 
     if gold:

@@ -16,11 +16,14 @@ if TYPE_CHECKING:  # pragma: no cover
 DateLike = _dt.date | str | None
 
 
-def load() -> Language:
-    """The spaCy pipeline (pkuseg tokenizer + the rule components), built once per process."""
+def load(ner: bool = True) -> Language:
+    """The spaCy pipeline (pkuseg tokenizer, the rules, the trained NER), built once per process.
+
+    ``ner=False`` leaves out the statistical NER: faster (see docs/benchmarks.md), rules only.
+    """
     from .pipeline import get_pipeline
 
-    return get_pipeline()
+    return get_pipeline(statistical=ner)
 
 
 def extract_entities(text: str, issue_date: DateLike = None, *, use_ner: bool = False) -> list[Entity]:

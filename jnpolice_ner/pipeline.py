@@ -233,17 +233,18 @@ def build_pipeline(user_words: Iterable[str] | None = None, statistical: bool = 
     return nlp
 
 
-_PIPELINE: Language | None = None
+_PIPELINES: dict[bool, Language] = {}
 
 
-def get_pipeline() -> Language:
-    """The process-wide pipeline, built on first use (``jnpolice_ner.load()``)."""
-    global _PIPELINE
-    if _PIPELINE is None:
+def get_pipeline(statistical: bool = True) -> Language:
+    """The process-wide pipeline, built on first use (``jnpolice_ner.load()``); one per variant."""
+    nlp = _PIPELINES.get(statistical)
+    if nlp is None:
         with _LOCK:
-            if _PIPELINE is None:
-                _PIPELINE = build_pipeline()
-    return _PIPELINE
+            nlp = _PIPELINES.get(statistical)
+            if nlp is None:
+                nlp = _PIPELINES[statistical] = build_pipeline(statistical=statistical)
+    return nlp
 
 
 def make_doc(nlp: Language, text: str, issue_date: Any = None) -> Doc:

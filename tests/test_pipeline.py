@@ -217,3 +217,10 @@ def test_statistical_ner_adds_what_rules_missed():
     assert ("王秀英", "PERSON", "ner.statistical") in found
     with_ner = jnpolice_ner.extract_entities(text, use_ner=True)
     assert "王秀英" in [e.text for e in with_ner if e.label == "PERSON"]
+
+
+def test_load_without_ner_is_rules_only():
+    nlp = jnpolice_ner.load(ner=False)
+    assert nlp.pipe_names == [factories.ENTITY_RULER]
+    assert jnpolice_ner.load(ner=False) is nlp and jnpolice_ner.load() is not nlp
+    assert [e.text for e in nlp("王秀英和李建华一起来到现场。").ents] == []
