@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import logging
 
@@ -71,15 +72,13 @@ def find_candidates(
         cands.extend(seg.candidates)
     kept = resolve_overlaps(cands)
     out: list[Candidate] = []
-    bounds = [(s.start, s.end, s) for s in segments]
+    bounds = sorted(((s.start, s.end, s) for s in segments), key=lambda b: b[0])
+    starts = [b[0] for b in bounds]
     # every candidate belongs to the article that contains it, or to the page "furniture" group
     groups: dict[int, list[Candidate]] = {}
     for c in kept:
-        idx = -1
-        for i, (s, e, _) in enumerate(bounds):
-            if s <= c.start < e:
-                idx = i
-                break
+        i = bisect.bisect_right(starts, c.start) - 1
+        idx = i if i >= 0 and c.start < bounds[i][1] else -1
         groups.setdefault(idx, []).append(c)
     for idx, group in sorted(groups.items(), key=lambda kv: kv[1][0].start):
         seg = bounds[idx][2] if idx >= 0 else None
