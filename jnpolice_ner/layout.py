@@ -51,7 +51,7 @@ class _Line:
     start: int  # content start (page offset, after indentation)
     end: int  # content end (trailing spaces stripped)
     raw: str  # content text
-    kind: str = "para"  # heading | byline | para
+    kind: str = "para"  # heading | byline | credit | furniture | para
     level: int = 0  # heading level (# count)
     text: str = ""  # heading text with markup stripped
 
@@ -60,11 +60,15 @@ class _Config:
     def __init__(self, rules: RuleSet):
         f = rules["layout"]
         self.dateline_rules = [r for r in f.rules if r.id.startswith("layout.dateline.")]
+        self.furniture_re = f.rule("layout.furniture.stamp").compiled
+        self.credit_re = f.rule("layout.credit.line").compiled
         self.markers = f.extra("byline_markers", "□")
         roles: dict[str, str] = f.extra("byline_roles", {})
         self.roles = dict(sorted(roles.items(), key=lambda kv: -len(kv[0])))
         self.closers = sorted(f.extra("byline_closers", []), key=len, reverse=True)
         self.collective = set(f.extra("collective_credits", []))
+        outlets = sorted(f.extra("outlet_suffixes", []), key=len, reverse=True)
+        self.outlet_re = regex.compile("(?:" + "|".join(regex.escape(o) for o in outlets) + ")$") if outlets else None
         self.final = set(f.extra("sentence_final", "。"))
         self.lead_openers = f.extra("lead_openers", [])
         self.headline_max = int(f.extra("headline_max_chars", 40))
@@ -142,6 +146,10 @@ def classify_lines(text: str, cfg: _Config) -> list[_Line]:
             ln.kind, ln.level, ln.text = "heading", len(m.group(1)), _strip_markup(m.group(2))
         elif _is_byline(ln, cfg):
             ln.kind = "byline"
+        elif len(ln.raw) <= 40 and cfg.credit_re.match(ln.raw):
+            ln.kind = "credit"
+        elif len(ln.raw) <= 60 and cfg.furniture_re.match(ln.raw):
+            ln.kind = "furniture"
     return lines
 
 
@@ -211,7 +219,8 @@ def parse_byline(s: str, offset: int, cfg: _Config, default_role: str = "reporte
             cm = cfg.closer_end_re.search(chunk)
             if cm and cm.start() > 0 or (cm and cm.start() == 0 and chunk in cfg.closers):
                 chunk = chunk[: cm.start()]
-            if chunk and chunk not in cfg.collective and not chunk.startswith("本报"):
+            is_outlet = cfg.outlet_re is not None and len(chunk) >= 3 and cfg.outlet_re.search(chunk) is not None
+            if chunk and chunk not in cfg.collective and not chunk.startswith("本报") and not is_outlet:
                 for a, b in _split_names(chunk, cfg):
                     if b - a >= 2:
                         out.append((offset + ws + i + a, offset + ws + i + b, role))
@@ -285,6 +294,9 @@ def _find_headlines(lines: list[_Line], cfg: _Config) -> list[tuple[int, int]]:
         if ln.kind == "heading" and ln.raw.lstrip("#").strip().startswith(("——", "—")):
             continue  # a subheadline
         j = next_idx(i)
+        hops = 0
+        while j is not None and lines[j].kind == "furniture" and hops < 3:
+            j, hops = next_idx(j), hops + 1
         follows = lines[j] if j is not None else None
         if follows is not None and follows.kind == "heading" and follows.text and \
                 follows.raw.lstrip("#").strip().startswith("—"):
@@ -334,14 +346,21 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
             after += 1
         byline_lines = [ln for ln in lines[first:head_idx] if ln.kind == "byline"]
         k = after
-        while k < stop and lines[k].kind == "byline":
-            byline_lines.append(lines[k])
+        while k < stop and lines[k].kind in ("byline", "furniture"):
+            if lines[k].kind == "byline":
+                byline_lines.append(lines[k])
+            else:
+                fire("layout.furniture.stamp")
             k += 1
         body = lines[k:stop]
     else:
         body = list(seg_lines)
-        while body and body[0].kind == "byline":
-            byline_lines.append(body.pop(0))
+        while body and body[0].kind in ("byline", "furniture"):
+            ln = body.pop(0)
+            if ln.kind == "byline":
+                byline_lines.append(ln)
+    credits = [ln for ln in body if ln.kind == "credit"]
+    body = [ln for ln in body if ln.kind != "credit"]
     # a trailing byline (article's last line)
     if body and body[-1].kind == "byline":
         tail = body.pop()
@@ -377,6 +396,15 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
                 fire("layout.byline.inline")
                 off = first_para.start + im.start(1)
                 names.extend(parse_byline(norm[off:off + len(im.group(1))], off, cfg))
+    for cl in credits:
+        m = cfg.credit_re.match(norm[cl.start:cl.end])
+        fire("layout.credit.line")
+        off = cl.start + m.start("names")
+        for s, e, _ in parse_byline(norm[off:cl.start + m.end("names")], off, cfg):
+            seg.candidates.append(Candidate(
+                "PERSON", s, e, "person.byline.editor", score=0.9, priority=10, role="other",
+                value={"name": text[s:e], "anonymized": False},
+            ))
     for s, e, role in names:
         name = text[s:e]
         (seg.reporters if role == "reporter" else seg.correspondents).append(name)
@@ -385,7 +413,7 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
             value={"name": name, "anonymized": False},
         ))
     _repair(seg, body, text, cfg)
-    ends = [seg.end] + [ln.end for ln in body]
+    ends = [seg.end] + [ln.end for ln in body] + [ln.end for ln in credits]
     seg.end = max(ends)
     return seg
 

@@ -258,7 +258,7 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         else:
             report.suspects.append(party)
     _fill_money(report, ents, sents, cues, evidence, events)
-    _fill_dates(report, ents, sents, cues, evidence)
+    _fill_dates(report, ents, sents, cues, evidence, text)
     _fill_outcome(report, sents, cues, events)
     report.method = _methods(text, cues)
     report.evidence = evidence
@@ -319,7 +319,7 @@ def _cue_pos(cues: _Cues, rule_id: str, text: str, after: int = 0) -> int:
 
 
 def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], cues: _Cues,
-                evidence: list[Entity]) -> None:
+                evidence: list[Entity], text: str) -> None:
     """Report date: a date standing before 报警/报案 in its sentence (what follows 称 is the
     victim's account). Arrest date: a date in a sentence with 抓获/刑事拘留. Occurrence: the
     earliest incident date up to the report date, leaving out the suspect's history."""
@@ -330,6 +330,8 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             continue
         s = _sentence_of(sents, e.start)
         if s is None:
+            continue
+        if _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 1]) == 0:
             continue
         rel = e.start - s.start
         rep = _cue_pos(cues, "report.date.reported", s.text)

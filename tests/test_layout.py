@@ -60,6 +60,8 @@ def test_seed_datelines(seed_text, seed_articles):
     ("记者朱立新通讯员张武贾罡", ["朱立新"], ["张武", "贾罡"]),
     ("周详 记者文宇", ["周详", "文宇"], []),
     ("见习记者 欧阳明 实习生 王可 报道员 司马青", ["欧阳明", "王可"], ["司马青"]),
+    ("新华社记者 王小明", ["王小明"], []),
+    ("闪电新闻记者 高文静 通讯员 宋立明", ["高文静"], ["宋立明"]),
 ])
 def test_byline_forms(line, reporters, correspondents):
     names = parse_byline(line, 0, _config(load_rules()))

@@ -72,3 +72,17 @@ def test_dev_page_cases():
 def test_dev_page_entity_floors():
     scores = evaluate_file(PAGES / "dev_page_01.jsonl")
     assert scores["micro"]["f1"] >= 0.9
+
+
+def test_dev_page_02_press_release():
+    scores = evaluate_file(PAGES / "dev_page_02.jsonl")
+    assert scores["micro"]["f1"] >= 0.9
+    text = (PAGES / "dev_page_02.txt").read_text("utf-8")
+    page = jn.parse_page(text, issue_date="2025-03-18")
+    assert len(page.articles) == 1
+    art = page.articles[0]
+    assert art.reporters == ["高文静"] and art.correspondents == ["宋立明"]
+    assert "责任编辑" not in art.text and "来源" not in art.text
+    (case,) = art.cases
+    assert case.case_type == "gambling" and case.county == "岱岳区"
+    assert case.arrested_on.iso == "2025-03-05"
