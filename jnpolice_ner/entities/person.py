@@ -332,6 +332,20 @@ def _boundary_before(text: str, s: int) -> bool:
 # ---------------------------------------------------------------- recognition
 
 
+
+def _conjuncts(text: str, k: int, d: Any):
+    """Names coordinated after position ``k`` (``、李某某``, ``和洪宗和``): ``(start, end, kind)``, at most 8."""
+    for _ in range(8):
+        conj = next((c for c in _CONJ if text.startswith(c, k)), None)
+        if conj is None:
+            return
+        s2 = k + len(conj)
+        e2, kind2 = _name_at(text, s2, d)
+        if e2 < 0 or d.cue_re.match(text, s2):
+            return
+        yield s2, e2, kind2
+        k = e2
+
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     """PERSON candidates; ``data`` carries ``role`` (from a cue), ``kind`` and ``name`` (completed)."""
     if not text or "\x00" in text[:0]:
@@ -362,17 +376,8 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         if e < 0 or (role == "other" and not _plausible(text, m.end(), e, kind, d)):
             continue
         add(m.end(), e, f"person.cue.{role}", kind, role=role, cue=m.group())
-        k = e
-        for _ in range(8):
-            conj = next((c for c in _CONJ if text.startswith(c, k)), None)
-            if conj is None:
-                break
-            s2 = k + len(conj)
-            e2, kind2 = _name_at(text, s2, d)
-            if e2 < 0 or d.cue_re.match(text, s2):
-                break
+        for s2, e2, kind2 in _conjuncts(text, e, d):
             add(s2, e2, "person.coord", kind2, role=role, cue=m.group())
-            k = e2
     # 2. anonymized names found anywhere: X某 / X某某 / X某甲 / XY某 / 阿某
     p = text.find("某")
     while p >= 0:
@@ -479,18 +484,9 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 break
     # 7b. names coordinated with any name found so far (罗春华和洪宗和、李某某)
     for (_s0, e0) in sorted(found):
-        k = e0
-        for _ in range(8):
-            conj = next((c for c in _CONJ if text.startswith(c, k)), None)
-            if conj is None:
-                break
-            s2 = k + len(conj)
-            e2, kind2 = _name_at(text, s2, d)
-            if e2 < 0 or d.cue_re.match(text, s2):
-                break
+        for s2, e2, kind2 in _conjuncts(text, e0, d):
             if (s2, e2) not in found and _plausible(text, s2, e2, kind2, d):
                 add(s2, e2, "person.coord", kind2)
-            k = e2
     # 8. later mentions of the full names found above
     fulls = sorted({text[s:e] for (s, e), c in found.items() if c.data["kind"] == "full" and e - s >= 2},
                    key=len, reverse=True)
