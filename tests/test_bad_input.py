@@ -72,3 +72,13 @@ def test_pathological_digits_and_wan_are_linear():
     text = "1万" * 500_000  # 1 MB
     ents = jn.extract_entities(text)
     assert all(text[e.start:e.end] == e.text for e in ents[:100])
+
+
+def test_batch_with_two_processes_keeps_order():
+    texts = ["3月2日，市民赵女士报警称被骗5000元。", 42, "", "嫌疑人张某某被抓获，骗走8万余元。"] * 2
+    one = list(jn.extract_many(texts))
+    two = list(jn.extract_many(texts, n_process=2))
+    assert [type(x).__name__ for x in one] == [type(x).__name__ for x in two]
+    assert [x.index for x in two if isinstance(x, jn.ErrorRecord)] == [1, 5]
+    assert [[r.model_dump() for r in x] for x in one if isinstance(x, list)] == \
+        [[r.model_dump() for r in x] for x in two if isinstance(x, list)]
