@@ -86,3 +86,13 @@ def test_dev_page_02_press_release():
     (case,) = art.cases
     assert case.case_type == "gambling" and case.county == "岱岳区"
     assert case.arrested_on.iso == "2025-03-05"
+
+
+def test_dev_page_03_police_bulletin():
+    assert evaluate_file(PAGES / "dev_page_03.jsonl")["micro"]["f1"] >= 0.9
+    text = (PAGES / "dev_page_03.txt").read_text("utf-8")
+    (case,) = jn.extract(text, issue_date="2024-05-07")
+    assert case.case_type == "assault" and case.county == "曲阜市"
+    assert case.suspects[0].model_dump() == {"name": "孔某某", "gender": "男", "age": 45, "origin": "山东省济宁市曲阜市"}
+    assert [v.name for v in case.victims] == ["颜某"]
+    assert case.reported_on.iso == "2024-05-06" and case.outcome == ["detained"]
