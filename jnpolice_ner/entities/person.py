@@ -511,19 +511,36 @@ def _given_and_surname_refs(text: str, fulls: list[str], d: _Data, found: dict, 
         if len(full) - sl == 2:
             by_given.setdefault(full[sl:], full)
         by_surname.setdefault(full[:sl], full)
-    if by_given:
-        for m in regex.finditer(_alt(list(by_given)), text):
-            p = m.start()
-            full = by_given[m.group()]
-            sl = len(full) - 2
-            if text[max(0, p - sl):p] == full[:sl]:
-                continue
-            if text.endswith(d.given_before, 0, p) or text.startswith(d.given_after, p + 2):
-                add(p, p + 2, "person.given_name", "given", name=full)
-    pat = "(?:" + _alt(list(by_surname)) + ")(?=" + _alt(list(d.surname_ref_after)) + ")"
-    for m in regex.finditer(pat, text):
-        if _boundary_before(text, m.start()):
-            add(m.start(), m.end(), "person.surname_ref", "surname", name=by_surname[m.group()])
+    for p, given in _occurrences(text, by_given):
+        full = by_given[given]
+        sl = len(full) - 2
+        if text[max(0, p - sl):p] == full[:sl]:
+            continue
+        if text.endswith(d.given_before, 0, p) or text.startswith(d.given_after, p + 2):
+            add(p, p + 2, "person.given_name", "given", name=full)
+    after = tuple(d.surname_ref_after)
+    for p, sur in _occurrences(text, by_surname):
+        if text.startswith(after, p + len(sur)) and _boundary_before(text, p):
+            add(p, p + len(sur), "person.surname_ref", "surname", name=by_surname[sur])
+
+
+def _occurrences(text: str, words) -> list[tuple[int, str]]:
+    """Non-overlapping occurrences of ``words`` in ``text``, left to right, longest first at a position
+    (what a longest-first alternation would find, without compiling a pattern per article)."""
+    hits = []
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            hits.append((i, w))
+            i = text.find(w, i + 1)
+    hits.sort(key=lambda h: (h[0], -len(h[1])))
+    out: list[tuple[int, str]] = []
+    end = 0
+    for i, w in hits:
+        if i >= end:
+            out.append((i, w))
+            end = i + len(w)
+    return out
 
 
 # ---------------------------------------------------------------- resolution
