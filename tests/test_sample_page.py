@@ -96,3 +96,13 @@ def test_dev_page_03_police_bulletin():
     assert case.suspects[0].model_dump() == {"name": "孔某某", "gender": "男", "age": 45, "origin": "山东省济宁市曲阜市"}
     assert [v.name for v in case.victims] == ["颜某"]
     assert case.reported_on.iso == "2024-05-06" and case.outcome == ["detained"]
+
+
+def test_dev_page_04_plain_text_page():
+    assert evaluate_file(PAGES / "dev_page_04.jsonl")["micro"]["f1"] >= 0.9
+    text = (PAGES / "dev_page_04.txt").read_text("utf-8")
+    page = jn.parse_page(text, issue_date="2021-11-20")
+    assert [a.headline for a in page.articles] == ["禁毒民警千里追踪 贩毒嫌疑人落网", "醉酒驾车撞护栏 司机被查处"]
+    drugs = page.articles[0].case
+    assert drugs.case_type == "drugs" and drugs.arrested_on.iso == "2021-11-03"
+    assert drugs.suspects[0].origin == "山东省济宁市嘉祥县"
