@@ -136,6 +136,16 @@ def _party(e: Entity, text: str, cues: _Cues, origin_places: list[Entity]) -> Pa
                 if e.end + m2.end() <= p.start <= e.end + m2.end() + 2:
                     party.origin = (p.value or {}).get("name") or p.text
                     break
+    if party.origin is None:
+        # 家住X的… before the name: 家住兖州区新兖镇的陈女士
+        head = text[max(0, e.start - 30):e.start]
+        m3 = regex.search(r"(?:家住|户籍地为?|籍贯)([^，。；]{2,24}?)的$", head)
+        if m3:
+            lo = e.start - len(head) + m3.start(1)
+            for p in origin_places:
+                if lo <= p.start < e.start:
+                    party.origin = (p.value or {}).get("name") or p.text
+                    break
     return party
 
 

@@ -106,3 +106,12 @@ def test_dev_page_04_plain_text_page():
     drugs = page.articles[0].case
     assert drugs.case_type == "drugs" and drugs.arrested_on.iso == "2021-11-03"
     assert drugs.suspects[0].origin == "山东省济宁市嘉祥县"
+
+
+def test_dev_page_05_victim_is_not_a_suspect():
+    scores = evaluate_file(PAGES / "dev_page_05.jsonl")
+    assert scores["micro"]["f1"] >= 0.9 and scores["PERSON"]["role_acc"] >= 0.9
+    text = (PAGES / "dev_page_05.txt").read_text("utf-8")
+    (case,) = jn.extract(text, issue_date="2021-05-10")
+    assert case.case_type == "fraud.investment"
+    assert [v.name for v in case.victims] == ["陈女士"] and [s.name for s in case.suspects] == ["李先生"]
