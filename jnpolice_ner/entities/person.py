@@ -129,6 +129,9 @@ class _Data:
     first_rules: list[tuple[str, str, Any]] = field(default_factory=list)
     left_rules: list[tuple[str, str, Any]] = field(default_factory=list)
     right_rules: list[tuple[str, str, Any]] = field(default_factory=list)
+    weak_rules: frozenset[str] = frozenset()
+    weak_victim_re: Any = None
+    sentence_offence_re: Any = None
     scores: dict[str, float] = field(default_factory=dict)
 
 
@@ -204,6 +207,9 @@ def _data(rules: RuleSet) -> _Data:
         first_rules=first_rules,
         left_rules=left_rules,
         right_rules=right_rules,
+        weak_rules=frozenset(r.id for r in rf.rules if r.extra("weak")),
+        weak_victim_re=rf.rule("person.role.weak_victim").compiled,
+        sentence_offence_re=rf.rule("person.role.sentence_offence").compiled,
         scores={r.id: r.score for r in rf.rules},
     )
     _CACHE.clear()
@@ -565,6 +571,25 @@ def _clause(right: str) -> str:
     return right[:cut]
 
 
+
+def _weak_role(ctx: Context, cand: Candidate, role: str, d: _Data) -> tuple[str, str]:
+    """A generic action verb after a name: the suspect's, unless the rest of the sentence tells of
+    a victim's loss or report (被骗, 报案) and of no offence; weak either way, so a strong role seen
+    for the same name elsewhere in the article wins (``finalize``)."""
+    end = len(ctx.text)
+    for stop in "。！？\n":
+        k = ctx.text.find(stop, cand.end)
+        if 0 <= k < end:
+            end = k
+    rest = ctx.text[cand.end:end]
+    if d.weak_victim_re.search(rest):
+        if d.sentence_offence_re.search(rest):
+            fire("person.role.sentence_offence")
+        else:
+            fire("person.role.weak_victim")
+            return "victim", "weak"
+    return role, "context"
+
 def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]:
     left = _left(ctx, cand.start)
     if d.pretend_re.search(left):
@@ -594,6 +619,8 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     for rid, role, pat in d.right_rules:
         if pat.match(right):
             fire(rid)
+            if rid in d.weak_rules:
+                return _weak_role(ctx, cand, role, d)
             return role, "context"
     for rid, role, pat in d.left_rules:
         if pat.search(left):
