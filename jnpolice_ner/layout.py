@@ -258,6 +258,17 @@ def segment(text: str, rules: RuleSet | None = None) -> list[Segment]:
     if not lines:
         return []
     heads = _find_headlines(lines, cfg)
+    if heads:
+        # a dateline paragraph right after body text starts a new brief (简讯: several 本报X讯 items)
+        starts = {first for first, _ in heads}
+        titles = {h for _, h in heads if h is not None}
+        for i in range(heads[0][0] + 1, len(lines)):
+            ln = lines[i]
+            if ln.kind == "para" and lines[i - 1].kind == "para" and i not in starts and i - 1 not in titles \
+                    and _dateline_match(ln.raw, cfg)[0] is not None:
+                fire("layout.brief.dateline")
+                heads.append((i, None))
+        heads.sort(key=lambda h: h[0])
     segs: list[Segment] = []
     if not heads:
         segs.append(_build(lines, 0, len(lines), None, text, norm, cfg))

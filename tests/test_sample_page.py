@@ -115,3 +115,17 @@ def test_dev_page_05_victim_is_not_a_suspect():
     (case,) = jn.extract(text, issue_date="2021-05-10")
     assert case.case_type == "fraud.investment"
     assert [v.name for v in case.victims] == ["陈女士"] and [s.name for s in case.suspects] == ["李先生"]
+
+
+def test_dev_page_06_briefs_are_separate_articles():
+    scores = evaluate_file(PAGES / "dev_page_06.jsonl")
+    assert scores["micro"]["f1"] >= 0.9 and scores["DATE"]["value_acc"] == 1.0
+    text = (PAGES / "dev_page_06.txt").read_text("utf-8")
+    page = jn.parse_page(text, issue_date="2023-10-20")
+    assert [a.dateline.name for a in page.articles] == ["山东省济宁市梁山县", "山东省济宁市微山县", "山东省济宁市汶上县"]
+    court, prevented = [a.case for a in page.articles[:2]]
+    assert court.case_type == "fraud.customer_service" and court.outcome == ["prosecuted"]
+    assert court.occurred_on.iso == "2022-06/2022-08"
+    assert prevented.case_type == "fraud.impersonate_official" and prevented.outcome == ["prevented"]
+    assert prevented.amount_lost.amount == prevented.amount_recovered.amount == 80000
+    assert page.articles[2].case is None  # a campaign, not a case
