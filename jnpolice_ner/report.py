@@ -26,6 +26,7 @@ import regex
 
 from .models import Article, CaseReport, DateValue, Entity, Money, Party
 from .ruleset import RuleSet, load_rules
+from .textnorm import normalize
 from .trace import fire
 
 log = logging.getLogger("jnpolice_ner")
@@ -200,7 +201,8 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     """The criminal cases ``article`` reports (none for statistics, campaign and service stories)."""
     rules = rules or load_rules()
     cues = _cues(rules)
-    text = article.text
+    # cues are written in simplified forms: read the normalized text (same length, same offsets)
+    text = normalize(article.text)
     if not text.strip():
         return []
     sents = _sentences(text)
@@ -224,7 +226,7 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     )
     if not anchored:
         return []
-    code, cue_ids = _classify((article.headline or "") + "\n" + text, ents)
+    code, cue_ids = _classify(normalize(article.headline or "") + "\n" + text, ents)
     if code in ("other", None) and "report.event.loss" not in events and "report.event.arrest" not in events:
         return []
     report = CaseReport(

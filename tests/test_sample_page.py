@@ -129,3 +129,12 @@ def test_dev_page_06_briefs_are_separate_articles():
     assert prevented.case_type == "fraud.impersonate_official" and prevented.outcome == ["prevented"]
     assert prevented.amount_lost.amount == prevented.amount_recovered.amount == 80000
     assert page.articles[2].case is None  # a campaign, not a case
+
+
+def test_dev_page_07_traditional_characters():
+    assert evaluate_file(PAGES / "dev_page_07.jsonl")["micro"]["f1"] >= 0.9
+    text = (PAGES / "dev_page_07.txt").read_text("utf-8")
+    (case,) = jn.extract(text, issue_date="2022-08-01")
+    assert case.units == ["济宁市公安局任城分局"] and case.county == "任城区"
+    assert case.amount_lost.amount == 25000 and case.arrested_on.iso == "2022-07-20"
+    assert [v.name for v in case.victims] == ["王先生"] and [s.name for s in case.suspects] == ["林某某"]
