@@ -47,3 +47,19 @@ def seed_articles() -> list[dict]:
 @pytest.fixture(scope="session")
 def seed_cases() -> list[dict]:
     return json.loads(need_shared("data", "seed_cases.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seed_predictions(seed_doc) -> list[dict]:
+    """``extract_entities`` on the seed page (with its issue date), as dicts, computed once."""
+    from jnpolice_ner import extract_entities
+
+    return [e.model_dump() for e in extract_entities(seed_doc["text"], issue_date=seed_doc["meta"]["issue_date"])]
+
+
+@pytest.fixture(scope="session")
+def seed_scores(seed_doc, seed_predictions) -> dict:
+    """Per-label scores of the seed page (``evaluation.score_documents``)."""
+    from jnpolice_ner.evaluation import score_documents
+
+    return score_documents([(seed_doc["spans"], seed_predictions)])
