@@ -269,7 +269,7 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
             report.victims.append(party)
         else:
             report.suspects.append(party)
-    _fill_money(report, ents, sents, cues, evidence, events)
+    _fill_money(report, ents, sents, cues, evidence, events, text)
     _fill_dates(report, ents, sents, cues, evidence, text)
     _fill_outcome(report, sents, cues, events)
     report.method = _methods(text, cues)
@@ -278,7 +278,7 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
 
 
 def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], cues: _Cues,
-                evidence: list[Entity], events: set[str]) -> None:
+                evidence: list[Entity], events: set[str], text: str) -> None:
     lost: list[Entity] = []
     recovered: list[Entity] = []
     for e in ents:
@@ -301,7 +301,6 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         best = max(recovered, key=lambda e: e.value.get("amount", 0))
         report.amount_recovered = _money(best)
         evidence.append(best)
-    text = "".join(s.text for s in sents)
     if report.amount_recovered is None and report.amount_lost is not None:
         if cues.hit("report.money.full_recovery", text):
             report.amount_recovered = report.amount_lost.model_copy()
