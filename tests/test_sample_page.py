@@ -138,3 +138,13 @@ def test_dev_page_07_traditional_characters():
     assert case.units == ["济宁市公安局任城分局"] and case.county == "任城区"
     assert case.amount_lost.amount == 25000 and case.arrested_on.iso == "2022-07-20"
     assert [v.name for v in case.victims] == ["王先生"] and [s.name for s in case.suspects] == ["林某某"]
+
+
+def test_dev_pages_08_09_fraud_victims_act():
+    """Fraud prose: the victim transfers, clicks and reports; the title after a full name stays outside the span."""
+    for page in ("dev_page_08", "dev_page_09"):
+        scores = evaluate_file(PAGES / f"{page}.jsonl")
+        assert scores["micro"]["f1"] >= 0.9 and scores["PERSON"]["role_acc"] >= 0.9, (page, scores["PERSON"])
+    (case,) = jn.extract((PAGES / "dev_page_08.txt").read_text("utf-8"), issue_date="2023-06-12")
+    assert case.case_type == "fraud.brushing" and "赵雅琴" in [v.name for v in case.victims]
+    assert "赵雅琴" not in [s.name for s in case.suspects]

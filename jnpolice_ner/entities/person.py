@@ -132,6 +132,9 @@ class _Data:
     weak_rules: frozenset[str] = frozenset()
     weak_victim_re: Any = None
     sentence_offence_re: Any = None
+    full_name_titles: frozenset[str] = frozenset()
+    resident_re: Any = None
+    alias_re: Any = None
     scores: dict[str, float] = field(default_factory=dict)
 
 
@@ -210,6 +213,9 @@ def _data(rules: RuleSet) -> _Data:
         weak_rules=frozenset(r.id for r in rf.rules if r.extra("weak")),
         weak_victim_re=rf.rule("person.role.weak_victim").compiled,
         sentence_offence_re=rf.rule("person.role.sentence_offence").compiled,
+        full_name_titles=frozenset(x("full_name_titles") or []),
+        resident_re=rf.rule("person.context.resident").compiled,
+        alias_re=rf.rule("person.role.left.alias").compiled,
         scores={r.id: r.score for r in rf.rules},
     )
     _CACHE.clear()
@@ -325,6 +331,36 @@ def _title_ok(text: str, s: int, e: int, d: _Data) -> bool:
     return text[s] not in d.function_surnames and text[s] not in d.non_name
 
 
+def _full_before_title(text: str, p: int, d: _Data) -> int:
+    """Start of a full name (surname + 1–2 given characters, one of them common) right before a title at ``p``, or -1.
+
+    >>> from jnpolice_ner.ruleset import load_rules
+    >>> d = _data(load_rules())
+    >>> [_full_before_title(t, t.index(w), d) for t, w in [("的李建国先生", "先生"), ("，王浩警官", "警官"), ("对李先生", "先生"),
+    ...                                                   ("县居民赵女士", "女士")]]
+    [1, 1, -1, -1]
+    """
+    for length in (3, 2):
+        s = p - length
+        if s < 0:
+            continue
+        sl = _surname_len(text, s, d)
+        if sl != 1 or text[s] in d.non_name or text[s] in d.function_surnames or d.stop_words.at(text, s):
+            continue
+        cue = d.cue_re.match(text, s)
+        if cue and cue.end() < p:
+            continue  # 居民赵女士: a cue word, then 赵女士
+        given = text[s + 1:p]
+        if not all(_is_han(ch) and ch not in d.non_name for ch in given) or not any(ch in d.given_chars for ch in given):
+            continue
+        if s > 0 and _is_han(text[s - 1]) and text[s - 1] not in _PUNCT:
+            # the name must start a word: after punctuation, a cue word, 的 or a function word
+            if not (text[s - 1] in d.non_name or d.cue_end_re.search(text, max(0, s - 7), s)):
+                continue
+        return s
+    return -1
+
+
 def _xiao_lao_ok(text: str, s: int, e: int, d: _Data) -> bool:
     if e - s != 2 or text[s + 1] not in d.top_singles or text.startswith(d.xiao_lao_stop, s):
         return False
@@ -426,6 +462,15 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     # 3. surname + title / kinship
     for m in d.title_re.finditer(text):
         p, e = m.span()
+        fs = _full_before_title(text, p, d) if m.group() in d.full_name_titles else -1
+        if fs >= 0 and _title_ok(text, fs, e, d):
+            # 王小明女士 / 李建国先生: the span is the name; the title only says it is a person
+            role = d.title_kind[m.group()][1]
+            if role:
+                add(fs, p, "person.title.full_name", "full", role=role, cue=m.group(), title_end=e)
+            else:
+                add(fs, p, "person.title.full_name", "full", title_end=e)
+            continue
         if p >= 2 and text[p - 2:p] in d.compounds:
             s = p - 2
         elif p >= 1 and text[p - 1] in d.singles:
@@ -475,6 +520,11 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         e, kind = _name_at(text, m.end(), d, full=m.group() in d.verb_before_full)
         if e > 0:
             add(m.end(), e, "person.verb.after", kind)
+    # 6b. 家住谷亭街道的赵雅琴: a name after a residence phrase
+    for m in d.resident_re.finditer(text):
+        e, kind = _name_at(text, m.end(), d)
+        if e > 0 and _plausible(text, m.end(), e, kind, d):
+            add(m.end(), e, "person.context.resident", kind)
     # 7. police heroes: 纪念程广泉一级英模
     for m in d.hero_re.finditer(text):
         p = m.start()
@@ -516,7 +566,8 @@ def _given_and_surname_refs(text: str, fulls: list[str], d: _Data, found: dict, 
         sl = 2 if full[:2] in d.compounds else 1
         if len(full) - sl == 2:
             by_given.setdefault(full[sl:], full)
-        by_surname.setdefault(full[:sl], full)
+        by_surname[full[:sl]] = full if by_surname.get(full[:sl], full) == full else ""
+    by_surname = {k: v for k, v in by_surname.items() if v}  # 王浩 and 王小明: a bare 王 is ambiguous
     for p, given in _occurrences(text, by_given):
         full = by_given[given]
         sl = len(full) - 2
@@ -596,6 +647,10 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         fire("person.role.pretend")
         return "other", "pretend"
     cue_role = cand.data.get("role")
+    if cue_role and cand.data.get("kind") == "title" and d.alias_re.search(left):
+        # 自称“张警官”: the title is the alias a fraudster uses, not a police post
+        fire("person.role.left.alias")
+        return "suspect", "context"
     if cue_role and cue_role != "other":
         fire("person.role.cue")
         return cue_role, "cue"
@@ -611,7 +666,7 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     if known:
         fire("person.role.known")
         return known, "known"
-    right = _right(ctx, cand.end, 48)
+    right = _right(ctx, cand.data.get("title_end", cand.end), 48)
     for rid, role, pat in d.first_rules:
         if pat.search(left):
             fire(rid)
@@ -662,6 +717,24 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     return True
 
 
+def _same_surname_role(name: str, first: dict[str, str], cands: list[Candidate]) -> str | None:
+    """赵女士 after 赵雅琴 (the only full name with that surname in the article): the same person's role.
+
+    >>> _same_surname_role("赵女士", {"赵雅琴": "victim", "王浩": "officer"}, [])
+    'victim'
+    >>> _same_surname_role("王先生", {"王浩": "officer", "王小明": "victim"}, []) is None
+    True
+    """
+    sur = name[:-2]
+    same = {n for n in first if n.startswith(sur) and len(n) - len(sur) in (1, 2) and "某" not in n
+            and not n.endswith(("先生", "女士", "小姐"))}
+    same |= {c.value["name"] for c in cands if c.value and c.data.get("kind") == "full"
+             and c.value["name"].startswith(sur) and len(c.value["name"]) - len(sur) in (1, 2)}
+    if len(same) != 1:
+        return None
+    return first.get(same.pop())
+
+
 def finalize(cands: list[Candidate], ctx: Context) -> None:
     """A name seen once with a role keeps it for its other mentions in the article."""
     first: dict[str, str] = {}
@@ -673,5 +746,10 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
         if c.value and c.data.get("role_src") in ("default", "weak") and c.value["name"] in first:
             fire("person.role.known")
             c.role = first[c.value["name"]]
+        elif c.value and c.data.get("role_src") == "default" and c.rule_id == "person.title.honorific":
+            role = _same_surname_role(c.value["name"], first, cands)
+            if role:
+                fire("person.role.same_surname")
+                c.role = role
     for name, role in first.items():
         ctx.person_roles.setdefault(name, role)
