@@ -108,8 +108,9 @@ def user_dictionary(directory: str | os.PathLike | None = None) -> list[str]:
 
 
 @functools.lru_cache(maxsize=2)
-def _model_arrays(directory: str) -> tuple[dict[str, int], frozenset[str], Any, dict]:
-    """The shipped model, inflated once per process: features, words, weight vector, meta."""
+def _model_arrays(directory: str) -> tuple[dict[str, int], frozenset[str], Any, Any, dict]:
+    """The shipped model, inflated once per process: features, words, node weights (one row per
+    feature plus a last zero row for "no feature"), transition weights, meta."""
     import numpy as np
 
     path = Path(directory)
@@ -122,21 +123,36 @@ def _model_arrays(directory: str) -> tuple[dict[str, int], frozenset[str], Any, 
         rel, over_pos, over_val, trans = npz["rel"], npz["over_pos"], npz["over_val"], npz["transitions"]
     if rel.shape != (len(names), n_tag - 1) or trans.shape != (n_tag * n_tag,):
         raise ValueError(f"segmenter model in {path} is inconsistent: {rel.shape} vs {len(names)} features")
-    # pkuseg's weight vector: node weights (n_features × n_tag, row-major), then transitions
-    w = np.empty(len(names) * n_tag + n_tag * n_tag, dtype=np.float64)
-    node = w[: len(names) * n_tag].reshape(len(names), n_tag)
-    node[:, 0] = 0.0
-    node[:, 1:] = rel
+    node = np.zeros((len(names) + 1, n_tag), dtype=np.float64)
+    node[:-1, 1:] = rel
     if len(over_pos):  # the few weights beyond int16
         rows, cols = np.divmod(over_pos, n_tag - 1)
         node[rows, cols + 1] = over_val
-    w[len(names) * n_tag:] = trans
-    w /= float(meta["scale"])
-    return feature_to_idx, unigram, w, meta
+    node /= float(meta["scale"])
+    node.setflags(write=False)
+    transitions = np.asarray(trans, dtype=np.float64) / float(meta["scale"])
+    transitions.setflags(write=False)
+    return feature_to_idx, unigram, node, transitions, meta
+
+
+@functools.lru_cache(maxsize=1)
+def _model_class() -> type:
+    """``spacy_pkuseg``'s ``Model`` whose flat weight vector ``w`` is built only when asked for
+    (by ``to_disk``): ``FastPkuseg`` reads ``node_ext`` and ``transitions`` instead."""
+    from spacy_pkuseg.model import Model
+
+    class ShippedModel(Model):
+        @property
+        def w(self) -> Any:
+            import numpy as np
+
+            return np.concatenate([self.node_ext[:-1].ravel(), self.transitions])
+
+    return ShippedModel
 
 
 def load_segmenter(directory: str | os.PathLike = SEGMENTER_DIR, user_words: Iterable[str] = ()) -> Any:
-    """A ``spacy_pkuseg.pkuseg`` segmenter from the compressed model files in ``directory``.
+    """A pkuseg segmenter (``pkuseg_fast.FastPkuseg``) from the compressed model files in ``directory``.
 
     >>> seg = load_segmenter(user_words=["兴隆派出所"])
     >>> seg.cut("兴隆派出所民警")
@@ -144,9 +160,10 @@ def load_segmenter(directory: str | os.PathLike = SEGMENTER_DIR, user_words: Ite
     """
     import spacy_pkuseg
     from spacy_pkuseg.feature_extractor import FeatureExtractor
-    from spacy_pkuseg.model import Model
 
-    feature_to_idx, unigram, w, meta = _model_arrays(str(Path(directory).resolve()))
+    from .pkuseg_fast import FastPkuseg
+
+    feature_to_idx, unigram, node, transitions, meta = _model_arrays(str(Path(directory).resolve()))
     seg = spacy_pkuseg.pkuseg.__new__(spacy_pkuseg.pkuseg)
     seg.postag = False
     seg.preprocesser = spacy_pkuseg.Preprocesser(list(user_words))
@@ -154,21 +171,21 @@ def load_segmenter(directory: str | os.PathLike = SEGMENTER_DIR, user_words: Ite
     default_dict = os.path.join(os.path.dirname(spacy_pkuseg.__file__), "dicts", "default.pkl")
     seg.postprocesser = spacy_pkuseg.Postprocesser(None, [default_dict])
     fe = FeatureExtractor.__new__(FeatureExtractor)
-    fe.unigram = set(unigram)
+    fe.unigram = set(unigram)  # a set, as spacy_pkuseg's own feature extractor requires
     fe.bigram = set()  # not used at inference
     fe.feature_to_idx = feature_to_idx
     fe.tag_to_idx = dict(meta["tag_to_idx"])
     seg.feature_extractor = fe
-    model = Model.__new__(Model)
+    model = _model_class().__new__(_model_class())
     model.n_tag = int(meta["n_tag"])
     model.n_feature = len(feature_to_idx)
     model.n_transition_feature = model.n_tag * (model.n_feature + model.n_tag)
-    model.w = w
+    model.node_ext, model.transitions = node, transitions
     seg.model = model
     seg.idx_to_tag = {idx: tag for tag, idx in fe.tag_to_idx.items()}
     seg.n_feature = model.n_feature
     seg.n_tag = model.n_tag
-    return seg
+    return FastPkuseg.wrap(seg)
 
 
 def _fast_msgpack_registries() -> None:

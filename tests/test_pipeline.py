@@ -61,9 +61,11 @@ def test_shipped_model_files_are_small_and_consistent():
     assert {"features.txt.gz", "unigram.txt.gz", "weights.npz", "meta.json"} <= set(files)
     assert sum(files.values()) <= 25 * 2**20
     meta = json.loads((seg_dir / "meta.json").read_text("utf-8"))
-    feature_to_idx, unigram, w, _ = pipeline._model_arrays(str(seg_dir))
+    feature_to_idx, unigram, node, transitions, _ = pipeline._model_arrays(str(seg_dir))
     assert len(feature_to_idx) == meta["n_features"]
-    assert len(w) == meta["n_tag"] * (meta["n_features"] + meta["n_tag"])
+    assert node.shape == (meta["n_features"] + 1, meta["n_tag"])  # + the zero row of "no feature"
+    assert not node[-1].any()
+    assert transitions.shape == (meta["n_tag"] ** 2,)
     assert feature_to_idx["$$"] == feature_to_idx.get("$$", -1)  # the always-on feature is kept
 
 
