@@ -29,7 +29,7 @@ import datetime as _dt
 from bisect import bisect_left, bisect_right
 from typing import Any
 
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -158,8 +158,9 @@ class EntityRulerComponent:
 
         issue = _iso(doc._.issue_date)
         doc._.issue_date = issue  # a plain string survives doc.to_bytes
-        cands = find_candidates(doc.text, issue_date=issue)
-        ents = [to_entity(c, doc.text) for c in cands]
+        text = doc_text(doc)
+        cands = find_candidates(text, issue_date=issue)
+        ents = [to_entity(c, text) for c in cands]
         doc._.jn_entity_data = [
             {**e.model_dump(mode="json"), "explanation": e.explanation} for e in ents
         ]
@@ -203,7 +204,7 @@ class StatisticalNerComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .ner import propose
 
-        return self._apply(doc, propose(doc.text, doc._.jn_entities))
+        return self._apply(doc, propose(doc_text(doc), doc._.jn_entities))
 
     def pipe(self, docs, batch_size: int = 64):
         from .ner import propose_many
@@ -218,8 +219,22 @@ class StatisticalNerComponent:
             yield from self._pipe_batch(batch, propose_many)
 
     def _pipe_batch(self, batch: list[Doc], propose_many) -> list[Doc]:
-        added = propose_many([d.text for d in batch], [d._.jn_entities for d in batch])
+        added = propose_many([doc_text(d) for d in batch], [d._.jn_entities for d in batch])
         return [self._apply(d, a) for d, a in zip(batch, added, strict=True)]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, read from the token array (``doc.text`` makes a Token object per token).
+
+    >>> from spacy.lang.zh import Chinese
+    >>> doc_text(Chinese()("民警 查明"))
+    '民警 查明'
+    """
+    if not len(doc):
+        return ""
+    strings = doc.vocab.strings
+    return "".join([strings[orth] + " " if space else strings[orth]
+                    for orth, space in doc.to_array([ORTH, SPACY]).tolist()])
 
 
 def _token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
@@ -240,11 +255,12 @@ def _split_at(doc: Doc, cuts: set[int]) -> None:
             inside.setdefault(i, []).append(c)
     if not inside:
         return
+    text = doc_text(doc)
     with doc.retokenize() as retok:
         for i, inner in inside.items():
             tok = doc[i]
             bounds = [starts[i], *inner, ends[i]]
-            orths = [doc.text[x:y] for x, y in zip(bounds, bounds[1:], strict=False)]
+            orths = [text[x:y] for x, y in zip(bounds, bounds[1:], strict=False)]
             retok.split(tok, orths, heads=[(tok, 0)] * len(orths))
 
 

@@ -71,7 +71,7 @@ def test_invalid_spans_are_dropped(monkeypatch):
         at("阿里巴巴有限公司", "ORG"),  # → kept
         at("金湖县", "LOC"),           # a county → kept
     ]
-    monkeypatch.setattr(ner, "tag", lambda norm: spans)
+    monkeypatch.setattr(ner, "tag", lambda norm, *_: spans)
     got = ner.propose(text, [])
     assert [(e.label, e.text) for e in got] == [("PERSON", "赵某某"), ("ORG", "阿里巴巴有限公司"), ("PLACE", "金湖县")]
     assert got[0].value == {"name": "赵某某", "anonymized": True}
@@ -80,7 +80,7 @@ def test_invalid_spans_are_dropped(monkeypatch):
 
 
 def test_failure_is_logged_and_rules_survive(monkeypatch, caplog):
-    def boom(norm):
+    def boom(norm, *_):
         raise RuntimeError("model exploded")
 
     monkeypatch.setattr(ner, "tag", boom)
@@ -126,3 +126,50 @@ def test_propose_many_matches_propose():
     one = [ner.propose(t, r) for t, r in zip(texts, rules, strict=True)]
     assert [[(e.label, e.start, e.end, e.role) for e in x] for x in many] == \
         [[(e.label, e.start, e.end, e.role) for e in x] for x in one]
+
+
+def _page_texts() -> list[str]:
+    from pathlib import Path
+
+    pages = sorted((Path(__file__).resolve().parent.parent / "corpus" / "pages").glob("*.txt"))
+    return [p.read_text("utf-8") for p in pages]
+
+
+def test_every_valid_span_holds_a_trigger():
+    """The clause gate loses nothing: any span that would pass validation outside the rule entities
+    holds a trigger position, so a clause without one cannot give a proposal."""
+    from jnpolice_ner.entities import place
+    from jnpolice_ner.textnorm import normalize
+
+    checked = 0
+    for page in _page_texts():
+        text = normalize(page[:1500])
+        rules = extract_entities(text)
+        live = set(ner.trigger_positions(text, rules))
+        taken = [(e.start, e.end) for e in rules]
+        for s in range(len(text)):
+            for n in range(2, 11):
+                e = s + n
+                if e > len(text) or ner._overlaps(s, e, taken):
+                    continue
+                name = text[s:e]
+                ok = (n <= 4 and ner.valid_person(name, text[s - 1:s], text[e:e + 1],
+                                                  cued=ner._cue_before(text, s) is not None)
+                      or ner.valid_org(name) or ner.valid_place(name, place.lookup(name)))
+                if ok:
+                    checked += 1
+                    assert live & set(range(s, e)), (name, s, e)
+    assert checked > 20
+
+
+def test_gated_proposals_equal_ungated(monkeypatch):
+    """Same proposals with and without the gate (the model run on every clause)."""
+    texts = [t for page in _page_texts() for t in page.split("\n") if t.strip()]
+    rules = [extract_entities(t) for t in texts]
+    gated = ner.propose_many(texts, rules)
+    raw = ner.tag_many
+    monkeypatch.setattr(ner, "tag_many", lambda norms, rule_entities=None: raw(norms))
+    ungated = ner.propose_many(texts, rules)
+    key = [[(e.label, e.start, e.end, e.role) for e in x] for x in gated]
+    assert key == [[(e.label, e.start, e.end, e.role) for e in x] for x in ungated]
+    assert sum(map(len, key)) > 0
