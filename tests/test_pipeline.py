@@ -157,6 +157,22 @@ def test_to_disk_from_disk_round_trip(nlp, tmp_path):
     assert [t.text for t in again.make_doc(TEXTS[0])] == [t.text for t in nlp.make_doc(TEXTS[0])]
 
 
+def test_saved_pipeline_loads_without_importing_the_package(nlp, tmp_path):
+    """The entry points of pyproject.toml let spaCy find our tokenizer and components by name."""
+    nlp.to_disk(tmp_path / "model")
+    out = run_py(f"""
+        import sys
+        import spacy
+        nlp = spacy.load({str(tmp_path / "model")!r})
+        doc = nlp("7月22日，金乡县公安局兴隆派出所民警查明，李某被骗走8万余元。")
+        print(type(nlp.tokenizer.pkuseg_seg).__name__, "jnpolice_ner.factories" in sys.modules)
+        print([(e.text, e.label_) for e in doc.ents if e.label_ == "MONEY"])
+    """)
+    first, second = out.strip().splitlines()[-2:]
+    assert first == "FastPkuseg True"
+    assert second == "[('8万余元', 'MONEY')]"
+
+
 def test_doc_bytes_round_trip(nlp):
     doc = nlp(TEXTS[0])
     back = spacy.tokens.Doc(nlp.vocab).from_bytes(doc.to_bytes())
