@@ -26,6 +26,7 @@ Importing this module (``jnpolice_ner.load()`` does) registers:
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from bisect import bisect_left, bisect_right
 from typing import Any
 
@@ -33,9 +34,11 @@ from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans, registry
+from spacy.util import filter_spans, get_words_and_spaces, registry
 
 from .models import Entity
+
+log = logging.getLogger("jnpolice_ner")
 
 ENTITY_RULER = "jnpolice_ner_entity_ruler"  # spaCy forbids "." in factory names
 STATISTICAL_NER = "jnpolice_ner_statistical_ner"
@@ -98,6 +101,19 @@ class JnChineseTokenizer(ChineseTokenizer):
             return
         super().initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
         self._use_fast_segmenter()
+
+    def __call__(self, text: str) -> Doc:
+        """Segment with pkuseg; if the segmenter fails on a text, log a warning and fall back to
+        one token per character, so the document still gets its rule entities (never lost)."""
+        try:
+            return super().__call__(text)
+        except Exception as exc:
+            if not isinstance(text, str):
+                raise
+            log.warning("segmenter failed on a %d-char text (%s); using one token per character",
+                        len(text), exc)
+            words, spaces = get_words_and_spaces(list(text), text)
+            return Doc(self.vocab, words=words, spaces=spaces)
 
     def _use_fast_segmenter(self) -> None:
         """Run a plain ``spacy_pkuseg.pkuseg`` (one read back by ``from_disk``) through ``FastPkuseg``:

@@ -242,3 +242,18 @@ def test_load_without_ner_is_rules_only():
     assert nlp.pipe_names == [factories.ENTITY_RULER]
     assert jnpolice_ner.load(ner=False) is nlp and jnpolice_ner.load() is not nlp
     assert [e.text for e in nlp("王秀英和李建华一起来到现场。").ents] == []
+
+
+def test_a_segmenter_failure_keeps_the_document(nlp, monkeypatch, caplog):
+    """A text that makes pkuseg fail is tokenized character by character, with a warning: the
+    rules still run on it and nothing is lost."""
+    def boom(text):
+        raise RuntimeError("segmenter exploded")
+
+    monkeypatch.setattr(nlp.tokenizer.pkuseg_seg, "cut", boom)
+    with caplog.at_level("WARNING", logger="jnpolice_ner"):
+        docs = list(nlp.pipe([TEXTS[0], TEXTS[1]]))
+    assert "segmenter failed" in caplog.text
+    assert [d.text for d in docs] == TEXTS[:2]
+    assert all(len(t) == 1 for t in docs[0] if not t.ent_type_)
+    assert ("8万余元", "MONEY") in [(e.text, e.label_) for e in docs[0].ents]
