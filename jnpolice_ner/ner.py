@@ -3,8 +3,10 @@
 The model (``jnpolice_ner/ner_model/``, trained by ``scripts/train_ner.py``; model card: docs/ner.md)
 tags PER / LOC / ORG. ``propose`` keeps only spans that overlap no rule entity and pass a validation
 (a PLACE resolves to a county-or-higher division or ends in a place suffix; a PERSON starts with a
-known surname and looks like a name, or is a 某-form; an ORG ends in an organization suffix). Each proposal's
-explanation is ``ner.statistical``. Any failure of the model logs a warning and proposes nothing:
+known surname and looks like a name, or is a 某-form; an ORG ends in an organization suffix). The checks
+and their tables are the rules of ``rules/ner.yaml`` (read on first use); a check that rejects a span
+fires its id (``ner.person.bad_last``, ``ner.place.stop_ending``, …). Each proposal's explanation is
+``ner.statistical``. Any failure of the model logs a warning and proposes nothing:
 the document keeps its rule entities.
 
 >>> from jnpolice_ner.models import Entity
@@ -23,8 +25,9 @@ import functools
 import logging
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from . import trace
 from .models import Entity
 
 log = logging.getLogger("jnpolice_ner")
@@ -38,28 +41,85 @@ LABEL_MAP = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
 _CUT = "。！？；\n，"
 MAX_CHUNK = 256
 
-# Short validation tables (suffix → ORG kind; place suffixes). Kept here, next to the model they
-# filter; the ORG kinds are annotation.md's (bank, company, school, court, procuratorate, government).
-ORG_SUFFIX_KIND: tuple[tuple[str, str], ...] = (
-    ("检察院", "procuratorate"), ("法院", "court"), ("银行", "bank"), ("信用社", "bank"),
-    ("公司", "company"), ("集团", "company"),
-    ("大学", "school"), ("学院", "school"), ("学校", "school"), ("中学", "school"), ("小学", "school"),
-    ("幼儿园", "school"), ("委员会", "government"), ("协会", "government"), ("政府", "government"),
-)
-PLACE_SUFFIXES = ("省", "市", "县", "区", "乡", "镇", "村", "街道", "自治州", "自治县", "盟", "旗")
-#: levels a place written without its suffix may have (town short forms are too ambiguous: ``红石``)
-PLACE_SHORT_LEVELS = ("country", "province", "city", "county")
-#: a PERSON does not end in a place / building character (``陈楼村``, ``花木店``) …
-PERSON_BAD_LAST = "村镇乡县市区省路街巷楼店厂湾桥河园里内外城包牌号室栋"
-#: … nor run on into a place, brand or object word (``黄鹤楼|牌``, ``黄金项|链``, ``杨树河|村``) …
-PERSON_BAD_NEXT = "牌村镇乡县市区路街巷楼店厂城湾桥链环戒坠镯"
-#: … nor follow a possessive or a brand word (``的黄金项链``)
-PERSON_BAD_PREV = "的牌"
-#: an ORG name does not start with a bare place suffix (a fragment: ``**市奥克斯公司`` → ``市奥克斯公司``)
-ORG_BAD_FIRST = "省市县区乡镇村"
-#: a PLACE proposal must not be a word that only ends like a place (``城区``, ``辖区``, ``小区``)
-PLACE_STOP_ENDINGS = ("辖区", "城区", "小区", "景区", "园区", "社区", "市区", "郊区", "街区", "山区", "灾区",
-                      "农村", "城市", "都市", "城乡", "同乡", "老乡", "家乡")
+#: every validation check, in the order the checks run (rule ids of ``rules/ner.yaml``)
+CHECKS = ("ner.person.shape", "ner.person.bad_prev", "ner.person.bad_next", "ner.person.bad_last",
+          "ner.person.not_name_start", "ner.person.surname", "ner.person.uncued",
+          "ner.place.shape", "ner.place.stop_ending", "ner.place.suffix", "ner.place.short_level",
+          "ner.org.suffix", "ner.org.bad_first", "ner.org.shape")
+#: the validation tables live in ``rules/ner.yaml`` (one rule per check; its id fires when the check
+#: rejects a span); ``_tables()`` reads them on first use
+_TABLE_KEYS = {
+    "ner.person.bad_prev": "chars", "ner.person.bad_next": "chars", "ner.person.bad_last": "chars",
+    "ner.place.stop_ending": "endings", "ner.place.suffix": "suffixes", "ner.place.short_level": "levels",
+    "ner.org.suffix": "kinds", "ner.org.bad_first": "chars", "ner.org.shape": "max_len",
+}
+#: the old module constants, still readable (``ner.PLACE_SUFFIXES``), now read from the rules
+_LEGACY = {"ORG_SUFFIX_KIND": "org_suffix_kind", "PLACE_SUFFIXES": "place_suffixes",
+           "PLACE_SHORT_LEVELS": "place_short_levels", "PERSON_BAD_LAST": "person_bad_last",
+           "PERSON_BAD_NEXT": "person_bad_next", "PERSON_BAD_PREV": "person_bad_prev",
+           "ORG_BAD_FIRST": "org_bad_first", "PLACE_STOP_ENDINGS": "place_stop_endings"}
+
+
+class _Tables(NamedTuple):
+    """The validation tables of ``rules/ner.yaml``, in the types the checks use."""
+
+    person_bad_prev: str
+    person_bad_next: str
+    person_bad_last: str
+    place_stop_endings: tuple[str, ...]
+    place_suffixes: tuple[str, ...]
+    place_short_levels: tuple[str, ...]
+    org_suffix_kind: tuple[tuple[str, str], ...]
+    org_bad_first: str
+    org_max_len: int
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    """``rules/ner.yaml`` as tables, validated and cached (loaded on first use, never at import).
+
+    >>> _tables().org_suffix_kind[0], "辖区" in _tables().place_stop_endings
+    (('检察院', 'procuratorate'), True)
+    """
+    from .errors import RuleError
+    from .ruleset import load_rules
+
+    rf = load_rules()["ner"]
+    known = {r.id for r in rf.rules}
+    missing = [rid for rid in CHECKS if rid not in known]
+    if missing:
+        raise RuleError(f"rules/ner.yaml: rule {missing[0]} is missing")
+    data: dict[str, Any] = {}
+    for rid, key in _TABLE_KEYS.items():
+        value = rf.rule(rid).extra(key)
+        if not _well_formed(key, value):
+            raise RuleError(f"rules/ner.yaml: rule {rid}: `{key}` is missing or malformed")
+        data[rid] = value
+    return _Tables(
+        person_bad_prev=data["ner.person.bad_prev"], person_bad_next=data["ner.person.bad_next"],
+        person_bad_last=data["ner.person.bad_last"],
+        place_stop_endings=tuple(data["ner.place.stop_ending"]), place_suffixes=tuple(data["ner.place.suffix"]),
+        place_short_levels=tuple(data["ner.place.short_level"]),
+        org_suffix_kind=tuple(data["ner.org.suffix"].items()), org_bad_first=data["ner.org.bad_first"],
+        org_max_len=data["ner.org.shape"],
+    )
+
+
+def _well_formed(key: str, value: Any) -> bool:
+    if key == "chars":
+        return isinstance(value, str) and value != ""
+    if key == "max_len":
+        return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    if key == "kinds":
+        return isinstance(value, dict) and bool(value) and all(
+            isinstance(k, str) and k and isinstance(v, str) and v for k, v in value.items())
+    return isinstance(value, list) and bool(value) and all(isinstance(x, str) and x for x in value)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LEGACY:
+        return getattr(_tables(), _LEGACY[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,36 +169,61 @@ def valid_person(name: str, before: str = "", after: str = "", cued: bool = Fals
     (False, False, True, True)
     """
     if not name or not all(_is_han(c) for c in name):
-        return False
-    if (before and before in PERSON_BAD_PREV) or (after and (after in PERSON_BAD_NEXT or after.isascii()
-                                                           and after.isalnum())):
-        return False
-    if "某" not in name and (name[-1] in PERSON_BAD_LAST or name[:2] in _not_name_starts()):
-        return False
+        return _reject("ner.person.shape")
+    t = _tables()
+    if before and before in t.person_bad_prev:
+        return _reject("ner.person.bad_prev")
+    if after and (after in t.person_bad_next or after.isascii() and after.isalnum()):
+        return _reject("ner.person.bad_next")
+    if "某" not in name:
+        if name[-1] in t.person_bad_last:
+            return _reject("ner.person.bad_last")
+        if name[:2] in _not_name_starts():
+            return _reject("ner.person.not_name_start")
     single, double = _surnames()
     if len(name) >= 3 and name[:2] in double:
-        return len(name) <= 4 and (cued or "某" in name or all(c in _given_chars() for c in name[2:]))
+        if len(name) > 4:
+            return _reject("ner.person.shape")
+        return cued or "某" in name or all(c in _given_chars() for c in name[2:]) or _reject("ner.person.uncued")
     if name[0] not in single:
-        return False
+        return _reject("ner.person.surname")
     if "某" in name:
-        return 2 <= len(name) <= 4 and name[1] == "某" or (len(name) == 3 and name[2] == "某")
+        return (2 <= len(name) <= 4 and name[1] == "某" or (len(name) == 3 and name[2] == "某")
+                or _reject("ner.person.shape"))
     if not 2 <= len(name) <= 3:
-        return False
-    return cued or (len(name) == 3 and all(c in _given_chars() for c in name[1:]))
+        return _reject("ner.person.shape")
+    return cued or (len(name) == 3 and all(c in _given_chars() for c in name[1:])) or _reject("ner.person.uncued")
+
+
+def _reject(rule_id: str) -> bool:
+    """Record that the check ``rule_id`` of ``rules/ner.yaml`` rejected a span; always False."""
+    trace.fire(rule_id)
+    return False
 
 
 def org_kind(name: str) -> str | None:
-    """The ORG kind of a name by its suffix, or None (``XX有限公司`` → company)."""
-    for suffix, kind in ORG_SUFFIX_KIND:
+    """The ORG kind of a name by its suffix (``ner.org.suffix``), or None (``XX有限公司`` → company)."""
+    for suffix, kind in _tables().org_suffix_kind:
         if name.endswith(suffix) and len(name) > len(suffix):
             return kind
     return None
 
 
 def valid_org(name: str) -> bool:
-    """An organization name: ends in an organization suffix after at least one character."""
-    return (bool(name) and org_kind(name) is not None and name[0] not in ORG_BAD_FIRST
-            and all(_is_han(c) or c.isalnum() for c in name) and len(name) <= 30)
+    """An organization name: ends in an organization suffix after at least one character, does not start
+    with a bare place suffix, Han / digits / letters only, not too long.
+
+    >>> valid_org("市奥克斯公司"), valid_org("金湖县第二中学")
+    (False, True)
+    """
+    if not name or org_kind(name) is None:
+        return _reject("ner.org.suffix")
+    t = _tables()
+    if name[0] in t.org_bad_first:
+        return _reject("ner.org.bad_first")
+    if not all(_is_han(c) or c.isalnum() for c in name) or len(name) > t.org_max_len:
+        return _reject("ner.org.shape")
+    return True
 
 
 def valid_place(name: str, value: dict[str, Any] | None) -> bool:
@@ -148,11 +233,14 @@ def valid_place(name: str, value: dict[str, Any] | None) -> bool:
     >>> valid_place("湛田乡", None), valid_place("红石", {"adcode": "222403", "level": "town"})
     (True, False)
     """
-    if not name or len(name) < 2 or not all(_is_han(c) for c in name) or name.endswith(PLACE_STOP_ENDINGS):
-        return False
-    if name.endswith(PLACE_SUFFIXES):
-        return len(name) >= 3 or bool(value and value.get("adcode"))
-    return bool(value) and value.get("level") in PLACE_SHORT_LEVELS
+    if not name or len(name) < 2 or not all(_is_han(c) for c in name):
+        return _reject("ner.place.shape")
+    t = _tables()
+    if name.endswith(t.place_stop_endings):
+        return _reject("ner.place.stop_ending")
+    if name.endswith(t.place_suffixes):
+        return len(name) >= 3 or bool(value and value.get("adcode")) or _reject("ner.place.suffix")
+    return bool(value) and value.get("level") in t.place_short_levels or _reject("ner.place.short_level")
 
 
 _lock = threading.Lock()
@@ -247,7 +335,8 @@ def _trigger_patterns() -> tuple[Any, Any, Any, Any, frozenset[str]]:
     cued = regex.compile("(?:" + "|".join(map(esc, (w for w in alts if w not in double))) + f")(?=[{esc(sur)}])"
                          if alts else "(?!)")
     compound = regex.compile("|".join(map(esc, sorted(double, key=len, reverse=True))) or "(?!)")
-    suffixes = sorted({*PLACE_SUFFIXES, *(sfx for sfx, _ in ORG_SUFFIX_KIND)}, key=len, reverse=True)
+    t = _tables()
+    suffixes = sorted({*t.place_suffixes, *(sfx for sfx, _ in t.org_suffix_kind)}, key=len, reverse=True)
     ending = regex.compile("|".join(map(esc, suffixes)))
     return person, cued, compound, ending, _short_place_starts()
 
@@ -262,7 +351,7 @@ def _short_place_starts() -> frozenset[str]:
     out = set()
     for surface, hits in idx.surf.items():
         if len(surface) >= 2 and idx.first2.get(surface[:2], (0,))[0] != 0 and any(
-                idx.entries[eid].value_level in PLACE_SHORT_LEVELS for eid, _ in hits):
+                idx.entries[eid].value_level in _tables().place_short_levels for eid, _ in hits):
             out.add(surface[:2])
     return frozenset(out)
 
@@ -280,6 +369,7 @@ def trigger_positions(norm: str, rule_entities: list[Entity]) -> list[int]:
     []
     """
     person, cued, compound, ending, short_starts = _trigger_patterns()
+    stop_endings = _tables().place_stop_endings
     covered = bytearray(len(norm) + 1)
     for e in rule_entities:
         covered[max(e.start, 0): max(e.end, 0)] = b"\x01" * (max(e.end, 0) - max(e.start, 0))
@@ -287,7 +377,7 @@ def trigger_positions(norm: str, rule_entities: list[Entity]) -> list[int]:
     found.update(m.end() for m in cued.finditer(norm, overlapped=True))
     found.update(m.start() for m in compound.finditer(norm, overlapped=True))
     for m in ending.finditer(norm, overlapped=True):
-        if not norm.endswith(PLACE_STOP_ENDINGS, 0, m.end()):
+        if not norm.endswith(stop_endings, 0, m.end()):
             found.add(m.end() - 1)
     found.update(i for i in range(len(norm) - 1) if norm[i:i + 2] in short_starts)
     return sorted(p for p in found if p < len(norm) and not covered[p])

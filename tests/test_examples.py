@@ -53,8 +53,9 @@ def _subset(expected: dict, actual: dict | None) -> bool:
 
 CASES = list(_cases())
 
-#: rule files whose ids are covered by their own example runners (case stories, not spans)
-OWN_RUNNERS = {"case_classes": "tests/test_classify.py", "report": "tests/test_report.py"}
+#: rule files whose ids are covered by their own example runners (case stories, NER validation spans)
+OWN_RUNNERS = {"case_classes": "tests/test_classify.py", "report": "tests/test_report.py",
+               "ner": "tests/test_ner_rules.py"}
 
 
 def run_case(kind, label, text, spec, default_date):
