@@ -16,8 +16,10 @@ with 报警 is ``reported_on``, … ``case_type`` comes from the whole story (``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
+import itertools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +53,7 @@ class _Cues:
             self.groups[r.id] = sorted(cues, key=len, reverse=True)
             if r.compiled is not None:
                 self.patterns[r.id] = r.compiled
+        self.splits = [(r.id, r.compiled) for r in f.rules if r.id.startswith("report.split.") and r.compiled is not None]
         self.negations = f.extra("negations", [])
         self.min_events = int(f.extra("min_event_groups", 2))
         methods = f.extra("methods", [])
@@ -198,7 +201,17 @@ def _date(e: Entity) -> DateValue | None:
 
 
 def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None = None) -> list[CaseReport]:
-    """The criminal cases ``article`` reports (none for statistics, campaign and service stories)."""
+    """The criminal cases ``article`` reports (none for statistics, campaign and service stories).
+
+    An article that tells several cases (案例一…案例二…, 一、…二、…, 无独有偶…) gives one report
+    per case; see ``_split``.
+
+    >>> from jnpolice_ner import extract
+    >>> t = ("案例一：3月2日，市民赵女士报警称被骗5000元。"
+    ...      "案例二：3月5日，市民钱先生被骗2000元，民警将嫌疑人孙某抓获。")
+    >>> [(r.victims[0].name, r.amount_lost.amount) for r in extract(t, "2020-03-10")]
+    [('赵女士', 5000), ('钱先生', 2000)]
+    """
     rules = rules or load_rules()
     cues = _cues(rules)
     # cues are written in simplified forms: read the normalized text (same length, same offsets)
@@ -206,40 +219,146 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     if not text.strip():
         return []
     sents = _sentences(text)
-    events: set[str] = set()
-    for s in sents:
+    ents = article.entities
+    headline = normalize(article.headline or "")
+    stories = _split(text, sents, ents, cues, headline)
+    if stories is None:
+        whole = _Story(0, len(text), sents, ents)
+        if not _qualifies(whole, text, cues, headline + "\n" + text):
+            return []
+        return [_report(article, issue, text, whole, cues, [])]
+    shared = [e for st in stories if not st.is_case for e in st.ents
+              if e.label == "UNIT" and not _impersonated(text, e, cues)]
+    return [_report(article, issue, text, st, cues, shared) for st in _merge(stories, sents, ents, len(text))]
+
+
+@dataclass
+class _Story:
+    """A stretch ``[start, end)`` of the article and what it says: its sentences and entities,
+    the case-event groups seen and the case type (filled by ``_qualifies``)."""
+    start: int
+    end: int
+    sents: list[_Sentence]
+    ents: list[Entity]
+    events: set[str] = dataclasses.field(default_factory=set)
+    code: str | None = None
+    cue_ids: list[str] = dataclasses.field(default_factory=list)
+    is_case: bool = False
+
+
+def _qualifies(story: _Story, text: str, cues: _Cues, classify_text: str,
+               known: set[str] | None = None, fallback_text: str | None = None) -> bool:
+    """Does ``story`` report a case: two kinds of case event (outside statistics sentences), a
+    concrete anchor (a day-precise date, a named party, an amount) and a crime type or a loss or
+    arrest. ``known``: names of parties told before (a story naming only them continues a case).
+    ``fallback_text`` is classified when ``classify_text`` gives ``other``."""
+    events = story.events
+    for s in story.sents:
         if cues.hit("report.statistics", s.text):
             continue
         for gid in ("report.event.reported", "report.event.loss", "report.event.arrest", "report.event.prevented"):
             if cues.hit(gid, s.text):
                 events.add(gid)
-    ents = article.entities
-    parties = [e for e in ents if e.label == "PERSON" and e.role in ("victim", "suspect")]
+    parties = [e for e in story.ents if e.label == "PERSON" and e.role in ("victim", "suspect")]
+    if known is not None:
+        parties = [e for e in parties if ((e.value or {}).get("name") or e.text) not in known]
     if parties:
         events.add("parties")
     if len(events) < cues.min_events:
-        return []
+        return False
     # a concrete anchor: a day-precise date, a named party or an amount of money
     anchored = bool(parties) or any(
         e.label == "MONEY" or (e.label == "DATE" and (e.value or {}).get("granularity") == "day")
-        for e in ents
+        for e in story.ents
     )
     if not anchored:
-        return []
-    code, cue_ids = _classify(normalize(article.headline or "") + "\n" + text, ents)
+        return False
+    code, cue_ids = _classify(classify_text, story.ents)
+    if code in ("other", None) and fallback_text is not None:
+        code, cue_ids = _classify(fallback_text, story.ents)
     if code in ("other", None) and "report.event.loss" not in events and "report.event.arrest" not in events:
-        return []
+        return False
+    story.code, story.cue_ids, story.is_case = code, cue_ids, True
+    return True
+
+
+def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
+           headline: str) -> list[_Story] | None:
+    """Cut the article at the ``report.split.*`` cues (a case label, a numbered paragraph,
+    无独有偶/另据, 另一起…案) and test each piece as a case of its own. None when fewer than two
+    pieces qualify: the article is then read as one story, exactly as without cuts.
+
+    The first case is classified with the headline (it usually names the lead story), later
+    ones on their own text (the headline joins only when their own text gives ``other``). A
+    piece naming no victim or suspect besides those of earlier pieces needs two other kinds of
+    case event: ``另据民警介绍，范某已被刑事拘留`` continues the case before it.
+    """
+    cuts: set[int] = set()
+    for rule_id, pattern in cues.splits:
+        for m in pattern.finditer(text):
+            if m.start() > 0 and text[:m.start()].strip():
+                fire(rule_id)
+                cuts.add(m.start())
+    if not cuts:
+        return None
+    bounds = [0, *sorted(cuts), len(text)]
+    stories = []
+    for lo, hi in itertools.pairwise(bounds):
+        if not text[lo:hi].strip():
+            continue
+        stories.append(_Story(lo, hi, [s for s in sents if lo <= s.start < hi],
+                              [e for e in ents if lo <= e.start < hi]))
+    known: set[str] = set()
+    first = True
+    for st in stories:
+        body = text[st.start:st.end]
+        if first:
+            ok = _qualifies(st, text, cues, headline + "\n" + body, known)
+        else:
+            ok = _qualifies(st, text, cues, body, known, headline + "\n" + body)
+        first = first and not ok
+        known.update((e.value or {}).get("name") or e.text
+                     for e in st.ents if e.label == "PERSON" and e.role in ("victim", "suspect"))
+    if sum(st.is_case for st in stories) < 2:
+        return None
+    return stories
+
+
+def _merge(stories: list[_Story], sents: list[_Sentence], ents: list[Entity], n: int) -> list[_Story]:
+    """One story per case: a piece that is no case joins the case before it (the lead joins the
+    first case)."""
+    cases = [st for st in stories if st.is_case]
+    out = []
+    for i, st in enumerate(cases):
+        lo = 0 if i == 0 else st.start
+        hi = cases[i + 1].start if i + 1 < len(cases) else n
+        events = set().union(*(o.events for o in stories if lo <= o.start < hi))
+        merged = _Story(lo, hi, [s for s in sents if lo <= s.start < hi], [e for e in ents if lo <= e.start < hi],
+                        events, st.code, st.cue_ids, True)
+        out.append(merged)
+    return out
+
+
+def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, cues: _Cues,
+            shared_units: list[Entity]) -> CaseReport:
+    """Fill a CaseReport from ``story``'s sentences and entities. Article-level facts: headline,
+    issue date, reporters, correspondents and the dateline county; a case naming no police unit
+    takes the units of the article's non-case stretches (``shared_units``: the lead of a
+    警方提醒 piece)."""
+    ents, sents, events = story.ents, story.sents, story.events
+    body = text[story.start:story.end]
     report = CaseReport(
-        case_type=code,
+        case_type=story.code,
         headline=article.headline or None,
         issue_date=issue,
         reporters=list(article.reporters),
         correspondents=list(article.correspondents),
-        case_type_cues=cue_ids,
+        case_type_cues=story.cue_ids,
     )
     evidence: list[Entity] = []
-    report.county = _county(article, [e for e in ents if not _impersonated(text, e, cues)])
-    for e in ents:
+    own_units = [e for e in ents if e.label == "UNIT" and not _impersonated(text, e, cues)]
+    report.county = _county(article, own_units or shared_units)
+    for e in ents if own_units else shared_units:
         if e.label == "UNIT" and e.value and e.value.get("name") not in report.units:
             if _impersonated(text, e, cues):
                 continue
@@ -269,12 +388,12 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
             report.victims.append(party)
         else:
             report.suspects.append(party)
-    _fill_money(report, ents, sents, cues, evidence, events, text)
+    _fill_money(report, ents, sents, cues, evidence, events, body)
     _fill_dates(report, ents, sents, cues, evidence, text)
     _fill_outcome(report, sents, cues, events)
-    report.method = _methods(text, cues)
+    report.method = _methods(body, cues)
     report.evidence = evidence
-    return [report]
+    return report
 
 
 def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], cues: _Cues,
