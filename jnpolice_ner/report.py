@@ -16,6 +16,7 @@ with 报警 is ``reported_on``, … ``case_type`` comes from the whole story (``
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as _dt
 import functools
@@ -221,7 +222,7 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     sents = _sentences(text)
     ents = article.entities
     headline = normalize(article.headline or "")
-    stories = _split(text, sents, ents, cues, headline)
+    stories = _split(text, sents, sorted(ents, key=lambda e: e.start), cues, headline)
     if stories is None:
         whole = _Story(0, len(text), sents, ents)
         if not _qualifies(whole, text, cues, headline + "\n" + text):
@@ -229,7 +230,8 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         return [_report(article, issue, text, whole, cues, [])]
     shared = [e for st in stories if not st.is_case for e in st.ents
               if e.label == "UNIT" and not _impersonated(text, e, cues)]
-    return [_report(article, issue, text, st, cues, shared) for st in _merge(stories, sents, ents, len(text))]
+    by_start = sorted(ents, key=lambda e: e.start)
+    return [_report(article, issue, text, st, cues, shared) for st in _merge(stories, sents, by_start, len(text))]
 
 
 @dataclass
@@ -304,10 +306,8 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     bounds = [0, *sorted(cuts), len(text)]
     stories = []
     for lo, hi in itertools.pairwise(bounds):
-        if not text[lo:hi].strip():
-            continue
-        stories.append(_Story(lo, hi, [s for s in sents if lo <= s.start < hi],
-                              [e for e in ents if lo <= e.start < hi]))
+        if text[lo:hi].strip():
+            stories.append(_Story(lo, hi, *_within(sents, ents, lo, hi)))
     known: set[str] = set()
     first = True
     for st in stories:
@@ -324,18 +324,32 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     return stories
 
 
+def _within(sents: list[_Sentence], ents: list[Entity], lo: int, hi: int) -> tuple[list[_Sentence], list[Entity]]:
+    """The sentences and entities starting in ``[lo, hi)`` (both lists are in text order)."""
+    s0, s1 = bisect.bisect_left(sents, lo, key=lambda s: s.start), bisect.bisect_left(sents, hi, key=lambda s: s.start)
+    e0, e1 = bisect.bisect_left(ents, lo, key=lambda e: e.start), bisect.bisect_left(ents, hi, key=lambda e: e.start)
+    return sents[s0:s1], ents[e0:e1]
+
+
 def _merge(stories: list[_Story], sents: list[_Sentence], ents: list[Entity], n: int) -> list[_Story]:
     """One story per case: a piece that is no case joins the case before it (the lead joins the
     first case)."""
-    cases = [st for st in stories if st.is_case]
+    groups: list[list[_Story]] = []
+    for st in stories:
+        if st.is_case or not groups:
+            groups.append([st])
+        else:
+            groups[-1].append(st)
+    if not groups[0][0].is_case:  # the lead joins the first case
+        lead = groups.pop(0)
+        groups[0] = lead + groups[0]
     out = []
-    for i, st in enumerate(cases):
-        lo = 0 if i == 0 else st.start
-        hi = cases[i + 1].start if i + 1 < len(cases) else n
-        events = set().union(*(o.events for o in stories if lo <= o.start < hi))
-        merged = _Story(lo, hi, [s for s in sents if lo <= s.start < hi], [e for e in ents if lo <= e.start < hi],
-                        events, st.code, st.cue_ids, True)
-        out.append(merged)
+    for i, group in enumerate(groups):
+        case = next(st for st in group if st.is_case)
+        lo = 0 if i == 0 else group[0].start
+        hi = groups[i + 1][0].start if i + 1 < len(groups) else n
+        events = set().union(*(st.events for st in group))
+        out.append(_Story(lo, hi, *_within(sents, ents, lo, hi), events, case.code, case.cue_ids, True))
     return out
 
 
