@@ -125,7 +125,7 @@ def test_split_rules_fire_only_at_a_sentence_start():
     assert pats["report.split.another_case"].search("民警另据线索展开调查") is None
     for text in ("案例一：", "【案例】", "\n【典型案例二】", "案例3、", "典型案例：", "案情回顾"):
         assert pats["report.split.case_label"].search(text), text
-    for text in ("一、网购被骗", "（二）", "\n3、", "\n2、3月3日", "\n4.5月6日"):
+    for text in ("一、网购被骗", "（二）", "\n3、", "\n2、3月3日", "\n4. 5月6日"):
         assert pats["report.split.numbered"].search(text), text
 
 
