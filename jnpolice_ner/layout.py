@@ -258,6 +258,11 @@ def segment(text: str, rules: RuleSet | None = None) -> list[Segment]:
     if not lines:
         return []
     heads = _find_headlines(lines, cfg)
+    if not heads:
+        lone = _lone_title(lines, cfg)
+        if lone is not None:
+            fire("layout.headline.lone")
+            heads = [(lone, lone)]
     if heads:
         # a dateline paragraph right after body text starts a new brief (简讯: several 本报X讯 items)
         starts = {first for first, _ in heads}
@@ -280,6 +285,38 @@ def segment(text: str, rules: RuleSet | None = None) -> list[Segment]:
     return [s for s in segs if s.end > s.start]
 
 
+def _short_title(ln: _Line, cfg: _Config) -> bool:
+    """A short paragraph with no sentence punctuation: it may be a headline."""
+    return (
+        ln.kind == "para"
+        and len(ln.raw) <= cfg.headline_max
+        and not _ends_sentence(ln.raw, cfg)
+        and not regex.search(r"[。，；：！？]", ln.raw)
+    )
+
+
+def _lone_title(lines: list[_Line], cfg: _Config) -> int | None:
+    """The headline of a page that is one article with no byline or dateline (a press release, a
+    web report): its first line, a heading or a short unpunctuated line, when body text follows.
+
+    >>> segment("# 民警守住老人80万元\\n\\n3月12日，李某接到诈骗电话。")[0].headline
+    '民警守住老人80万元'
+    """
+    first = next((i for i, ln in enumerate(lines) if ln.kind != "furniture"), None)
+    if first is None or first + 1 >= len(lines):
+        return None
+    ln = lines[first]
+    if ln.kind == "heading":
+        if not ln.text or ln.raw.lstrip("#").strip().startswith("—"):
+            return None
+    elif not _short_title(ln, cfg):
+        return None
+    after = next((j for j in range(first + 1, len(lines)) if lines[j].kind != "furniture"), None)
+    if after is None or lines[after].kind != "para" or _short_title(lines[after], cfg):
+        return None
+    return first
+
+
 def _find_headlines(lines: list[_Line], cfg: _Config) -> list[tuple[int, int]]:
     """(first line index of the article, headline line index) for every article."""
 
@@ -290,12 +327,7 @@ def _find_headlines(lines: list[_Line], cfg: _Config) -> list[tuple[int, int]]:
         return ln.kind == "para" and _dateline_match(ln.raw, cfg)[0] is not None
 
     def short_title(ln: _Line) -> bool:
-        return (
-            ln.kind == "para"
-            and len(ln.raw) <= cfg.headline_max
-            and not _ends_sentence(ln.raw, cfg)
-            and not regex.search(r"[。，；：！？]", ln.raw)
-        )
+        return _short_title(ln, cfg)
 
     result: list[tuple[int, int]] = []
     taken_bylines: set[int] = set()
