@@ -78,16 +78,6 @@ def test_multi_case_story(story):
     _run(story, MULTI["issue_date"])
 
 
-_PENDING = [(s, p) for s in MULTI["stories"] for p in s["expect"].get("pending", [])]
-
-
-@pytest.mark.xfail(strict=False, reason="reader expectations the PERSON roles do not give yet")
-@pytest.mark.parametrize("story,pending", _PENDING, ids=[f"{s['id']}-{p['case']}-{p['field']}" for s, p in _PENDING])
-def test_multi_case_pending(story, pending):
-    reports = [r.model_dump(mode="json") for r in extract(story["text"], issue_date=MULTI["issue_date"])]
-    assert _subset(pending["want"], reports[pending["case"]][pending["field"]]), pending["why"]
-
-
 def test_dev_page_09_tells_two_cases():
     """Two stories joined by 无独有偶: before the splitter they merged into one case (amount_lost 26000)."""
     police, refund = extract((PAGES / "dev_page_09.txt").read_text("utf-8"), issue_date="2024-03-15")

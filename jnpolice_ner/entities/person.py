@@ -135,6 +135,8 @@ class _Data:
     full_name_titles: frozenset[str] = frozenset()
     resident_re: Any = None
     alias_re: Any = None
+    open_cues: frozenset[str] = frozenset()
+    open_victim_re: Any = None
     scores: dict[str, float] = field(default_factory=dict)
 
 
@@ -216,6 +218,8 @@ def _data(rules: RuleSet) -> _Data:
         full_name_titles=frozenset(x("full_name_titles") or []),
         resident_re=rf.rule("person.context.resident").compiled,
         alias_re=rf.rule("person.role.left.alias").compiled,
+        open_cues=frozenset(x("open_cues") or []),
+        open_victim_re=rf.rule("person.role.open_victim").compiled,
         scores={r.id: r.score for r in rf.rules},
     )
     _CACHE.clear()
@@ -641,6 +645,31 @@ def _weak_role(ctx: Context, cand: Candidate, role: str, d: _Data) -> tuple[str,
             return "victim", "weak"
     return role, "context"
 
+
+def _sentence_rest(ctx: Context, e: int) -> str:
+    end = len(ctx.text)
+    for stop in "。！？\n":
+        k = ctx.text.find(stop, e)
+        if 0 <= k < end:
+            end = k
+    return ctx.text[e:end]
+
+
+def _open_role(ctx: Context, cand: Candidate, d: _Data) -> tuple[str, str]:
+    """A name introduced by an open cue (``居民``, ``市民``…) that no rule placed: a victim when its sentence
+    tells a fraud victim's side (``按…的要求缴纳``, ``对方将其拉黑``) and of no offence, else left open
+    (``other``, source ``open``: a later mention's role decides in ``finalize``)."""
+    rest = _sentence_rest(ctx, cand.data.get("title_end", cand.end))
+    if d.open_victim_re.search(rest):
+        if d.sentence_offence_re.search(rest):
+            fire("person.role.sentence_offence")
+        else:
+            fire("person.role.open_victim")
+            return "victim", "weak"
+    fire("person.role.cue")
+    return "other", "open"
+
+
 def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]:
     left = _left(ctx, cand.start)
     if d.pretend_re.search(left):
@@ -658,7 +687,8 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     for c in reversed(ctx.cands):
         if c.label == LABEL and c.end <= cand.start and c is not cand:
             between = ctx.text[c.end:cand.start]
-            if c.role and c.data.get("role_src") not in ("default", "weak", None) and d.coord_re.match(between):
+            if (c.role and c.data.get("role_src") not in ("default", "weak", "open", None)
+                    and d.coord_re.match(between)):
                 fire("person.role.coord")
                 return c.role, "coord"
             break
@@ -682,6 +712,8 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
             fire(rid)
             return role, "context"
     if cue_role:
+        if cue_role == "other" and cand.data.get("cue") in d.open_cues:
+            return _open_role(ctx, cand, d)
         fire("person.role.cue")
         return cue_role, "cue"
     if d.sentence_crime_re.search(left) or d.sentence_crime_re.search(_clause(right)):
@@ -743,8 +775,9 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
         if c.value and src in ("cue", "byline", "context", "coord", "known"):
             first.setdefault(c.value["name"], c.role or "other")
     for c in cands:
-        if c.value and c.data.get("role_src") in ("default", "weak") and c.value["name"] in first:
-            fire("person.role.known")
+        src = c.data.get("role_src")
+        if c.value and src in ("default", "weak", "open") and c.value["name"] in first:
+            fire("person.role.open_cue" if src == "open" else "person.role.known")
             c.role = first[c.value["name"]]
         elif c.value and c.data.get("role_src") == "default" and c.rule_id == "person.title.honorific":
             role = _same_surname_role(c.value["name"], first, cands)
