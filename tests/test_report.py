@@ -85,12 +85,33 @@ def test_dev_page_09_tells_two_cases():
     assert police.amount_lost.amount == police.amount_recovered.amount == 800000
     assert [v.name for v in police.victims] == ["李建国"] and [s.name for s in police.suspects] == ["张警官"]
     assert refund.case_type == "fraud.customer_service"
-    # (王女士, the back-reference, is still listed as a second victim: PERSON values, not the splitter)
-    assert refund.victims[0].name == "王小明" and [s.name for s in refund.suspects] == ["黄某某"]
+    # 王女士 refers back to 王小明: one victim, with the gender the title gives
+    assert [(v.name, v.gender) for v in refund.victims] == [("王小明", "女")]
+    assert [s.name for s in refund.suspects] == ["黄某某"]
     assert refund.amount_lost.amount == 26000 and refund.amount_recovered.amount == 18000
     assert refund.arrested_on.iso == "2024-03-14" and "arrested" in refund.outcome
     assert "prevented" not in refund.outcome and police.arrested_on is None
     assert police.headline == refund.headline and police.county == refund.county == "任城区"
+
+
+def test_dev_page_08_back_reference_is_one_victim():
+    """赵女士 refers back to 赵雅琴, the case's only victim named 赵: one party, not two."""
+    (case,) = extract((PAGES / "dev_page_08.txt").read_text("utf-8"), issue_date="2024-03-15")
+    assert [(v.name, v.gender) for v in case.victims] == [("赵雅琴", "女")]
+
+
+def test_stopped_sum_is_at_risk_not_taken():
+    """A sum the victim was about to send (准备/欲/正要…汇/转) in a case that tells it was stopped is the sum
+    at risk of a prevented fraud (annotation.md: amount_lost = amount_recovered, outcome prevented); beside a real
+    loss, the real loss is amount_lost and nothing is recovered."""
+    police = extract((PAGES / "dev_page_09.txt").read_text("utf-8"), issue_date="2024-03-15")[0]
+    assert police.amount_lost.amount == police.amount_recovered.amount == 800000 and police.outcome == ["prevented"]
+    ev = {e.text for e in police.evidence if e.label == "MONEY"}
+    assert ev == {"80万元"}
+    partial = extract("5月3日，居民孔某被骗2万元。5月4日，孔某正要再向对方汇款5万元，被民警拦下。", "2021-06-30")[0]
+    assert partial.amount_lost.amount == 20000 and partial.amount_recovered is None and partial.outcome == ["prevented"]
+    plain = extract("5月3日，居民孔某准备向对方转账5万元。5月4日，孔某发现被骗，到派出所报案。", "2021-06-30")[0]
+    assert plain.amount_lost.amount == 50000 and plain.amount_recovered is None and plain.outcome == []
 
 
 def test_one_case_article_is_not_cut():
