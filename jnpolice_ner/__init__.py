@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from .api import extract, extract_entities, extract_many, fraud_table, load, parse_page
+from .api import extract, extract_entities, extract_many, fraud_table, iter_articles, load, parse_page
 from .models import (
     Article,
     CaseReport,
@@ -30,6 +30,7 @@ __all__ = [
     "extract",
     "extract_many",
     "fraud_table",
+    "iter_articles",
     "Entity",
     "Article",
     "Page",

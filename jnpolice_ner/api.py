@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .errors import require_text
-from .models import CaseReport, Entity, ErrorRecord, Page
+from .models import Article, CaseReport, Entity, ErrorRecord, Page
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -52,10 +52,24 @@ def parse_page(text: str, issue_date: DateLike = None) -> Page:
     return build_page(require_text(text), issue_date)
 
 
+def iter_articles(text: str, issue_date: DateLike = None) -> Iterator[Article]:
+    """``parse_page(text).articles`` one at a time: each article is built when it is asked for.
+
+    Memory stays bounded by the largest article, whatever the size of the page (keep what you need).
+
+    >>> [a.headline for a in iter_articles("## 民警追回被骗款\\n\\n昨日，群众报警称被骗1万元。")]
+    ['民警追回被骗款']
+    """
+    from .page import iter_articles as _iter
+
+    return _iter(require_text(text), issue_date)
+
+
 def extract(text: str, issue_date: DateLike = None) -> list[CaseReport]:
     """Every criminal case the text reports, as ``CaseReport`` objects, in order."""
-    page = parse_page(text, issue_date)
-    return [case for article in page.articles for case in article.cases]
+    from .page import iter_cases
+
+    return list(iter_cases(require_text(text), issue_date))
 
 
 def extract_many(

@@ -10,10 +10,11 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import logging
+from collections.abc import Iterator
 
 from . import layout
 from .candidates import Candidate
-from .models import Article, Page, PlaceValue
+from .models import Article, CaseReport, Page, PlaceValue
 from .recognizer import as_date, find_candidates, to_entity
 
 log = logging.getLogger("jnpolice_ner")
@@ -99,9 +100,34 @@ def build_article(text: str, seg: layout.Segment, issue: _dt.date | None) -> Art
     return article
 
 
+def iter_articles(text: str, issue_date: _dt.date | str | None = None) -> Iterator[Article]:
+    """The articles of a page one at a time, in reading order (what ``build_page`` collects).
+
+    Each article is read, resolved and reported on its own; the page reader's segment of an
+    article is let go once the article is built, so a caller that keeps only what it needs
+    (``extract`` keeps the cases) holds no more than one article's working state.
+
+    >>> [a.headline for a in iter_articles("## 民警追回被骗款\\n\\n□ 记者 王小川 报道\\n\\n昨日，群众报警称被骗1万元。")]
+    ['民警追回被骗款']
+    """
+    return _articles(text, as_date(issue_date))  # a bad issue_date fails here, not at the first article
+
+
+def _articles(text: str, issue: _dt.date | None) -> Iterator[Article]:
+    if not text.strip():
+        return
+    segs = layout.segment(text)
+    segs.reverse()
+    while segs:
+        yield build_article(text, segs.pop(), issue)
+
+
 def build_page(text: str, issue_date: _dt.date | str | None = None) -> Page:
     issue = as_date(issue_date)
-    if not text.strip():
-        return Page(articles=[], issue_date=issue)
-    segs = layout.segment(text)
-    return Page(articles=[build_article(text, s, issue) for s in segs], issue_date=issue)
+    return Page(articles=list(iter_articles(text, issue)), issue_date=issue)
+
+
+def iter_cases(text: str, issue_date: _dt.date | str | None = None) -> Iterator[CaseReport]:
+    """The case reports of a page, article by article (``extract`` without holding the articles)."""
+    for article in iter_articles(text, issue_date):
+        yield from article.cases

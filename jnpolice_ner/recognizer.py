@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as _dt
 import logging
+from collections.abc import Iterator
 
 from . import layout
 from .candidates import Candidate, resolve_overlaps
@@ -43,10 +45,10 @@ def as_date(value: _dt.date | str | None) -> _dt.date | None:
     raise TypeError(f"issue_date must be a date or an ISO string, not {type(value).__name__}")
 
 
-def recognize_all(norm: str, rules: RuleSet) -> list[Candidate]:
+def recognize_all(norm: str, rules: RuleSet, modules: list | None = None) -> list[Candidate]:
     """Every module's candidates over the normalized text (overlapping, unresolved)."""
     cands: list[Candidate] = []
-    for module in MODULES:
+    for module in MODULES if modules is None else modules:
         try:
             cands.extend(module.recognize(norm, rules))
         except Exception:  # a rule bug must not lose the document
@@ -54,45 +56,149 @@ def recognize_all(norm: str, rules: RuleSet) -> list[Candidate]:
     return cands
 
 
+#: characters of page per recognition window: a page is read in chunks of whole articles of about
+#: this size (plus a margin of context on each side), so memory does not grow with the page
+CHUNK_CHARS = 32_768
+#: context read on each side of a chunk (rounded out to whole lines): rules and resolvers look
+#: at most a sentence or a few dozen characters away from a span
+MARGIN_CHARS = 512
+
+
 def find_candidates(
     text: str,
     issue_date: _dt.date | str | None = None,
     segments: list[layout.Segment] | None = None,
+    *,
+    chunk_chars: int | None = None,
 ) -> list[Candidate]:
     """Resolved candidates (with rule ids) for ``text``: the engine behind ``extract_entities``."""
+    out: list[Candidate] = []
+    late = False
+    for group, furniture in iter_candidates(text, issue_date, segments, chunk_chars=chunk_chars):
+        out.extend(group)
+        late = late or furniture
+    if late:  # page furniture is resolved last; put it back in text order
+        out.sort(key=lambda c: c.start)
+    return out
+
+
+def iter_candidates(
+    text: str,
+    issue_date: _dt.date | str | None = None,
+    segments: list[layout.Segment] | None = None,
+    *,
+    chunk_chars: int | None = None,
+) -> Iterator[tuple[list[Candidate], bool]]:
+    """``find_candidates`` a chunk at a time: ``(resolved candidates in text order, is_furniture)``.
+
+    The page is cut between articles into chunks of about ``chunk_chars`` characters; each
+    chunk is recognized and resolved on its own window of text (the chunk plus ``MARGIN_CHARS``
+    of context), so only one chunk's candidates are held at once. The result is the same as
+    reading the whole page at once: an article's candidates are resolved together, as before,
+    and PERSON recognition (which finds later mentions of a full name anywhere in the text)
+    still reads the whole page. Candidates outside every article (page furniture) share one
+    context over the whole page, as before; they come last, flagged ``True``.
+
+    >>> [[c.rule_id for c in g] for g, _ in iter_candidates("被骗1万元")]
+    [['money.amount.unit']]
+    """
     rules = load_rules()
     issue = as_date(issue_date)
     if not text.strip():
-        return []
-    norm = normalize(text)
+        return
     if segments is None:
         segments = layout.segment(text)
-    cands = recognize_all(norm, rules)
-    for seg in segments:
-        cands.extend(seg.candidates)
-    kept = resolve_overlaps(cands)
-    out: list[Candidate] = []
     bounds = sorted(((s.start, s.end, s) for s in segments), key=lambda b: b[0])
+    del segments
     starts = [b[0] for b in bounds]
-    # every candidate belongs to the article that contains it, or to the page "furniture" group
-    groups: dict[int, list[Candidate]] = {}
-    for c in kept:
-        i = bisect.bisect_right(starts, c.start) - 1
-        idx = i if i >= 0 and c.start < bounds[i][1] else -1
-        groups.setdefault(idx, []).append(c)
-    for idx, group in sorted(groups.items(), key=lambda kv: kv[1][0].start):
-        seg = bounds[idx][2] if idx >= 0 else None
-        ctx = Context(
-            text=norm,
-            rules=rules,
-            issue_date=issue,
-            dateline=seg.dateline_value if seg else None,
-            cands=group,
-            start=seg.start if seg else 0,
-            end=seg.end if seg else len(text),
-        )
-        out.extend(resolve_group(group, ctx))
-    out.sort(key=lambda c: c.start)
+    ends = [b[1] for b in bounds]
+    datelines = [b[2].dateline_value for b in bounds]
+    # the page reader's candidates (bylines, datelines), by article; the segments are let go
+    extra: list[list[Candidate]] = [b[2].candidates for b in bounds]
+    del bounds
+    n = len(text)
+    windows = _windows(text, starts, chunk_chars or CHUNK_CHARS)
+    # PERSON recognition reads the whole page (a full name found in one place is looked for
+    # everywhere); its candidates are handed out window by window
+    others = [m for m in MODULES if m.LABEL != "PERSON"]
+    person: list[Candidate | None] = []
+    if len(others) < len(MODULES):
+        found = recognize_all(normalize(text), rules, [m for m in MODULES if m.LABEL == "PERSON"])
+        person = sorted(found, key=lambda c: c.start)
+        del found
+    pstarts = [c.start for c in person if c is not None]
+    p_free = e_free = 0  # entries before these are let go
+    furniture: list[Candidate] = []
+    for k, (lo_c, hi_c, lo, hi) in enumerate(windows):
+        norm = normalize(text[lo:hi])
+        cands = recognize_all(norm, rules, others)
+        for c in cands:
+            c.start += lo
+            c.end += lo
+        # page-level candidates are copied: a window's overlap contest must see them unresolved
+        for j in range(max(p_free, bisect.bisect_left(pstarts, lo - MARGIN_CHARS)), bisect.bisect_left(pstarts, hi)):
+            c = person[j]
+            if c is not None and c.end > lo:
+                cands.append(dataclasses.replace(c))
+        for i in range(max(0, bisect.bisect_right(starts, lo) - 1), bisect.bisect_left(starts, hi)):
+            cands.extend(dataclasses.replace(c) for c in extra[i])
+        kept = [c for c in resolve_overlaps(cands) if lo_c <= c.start < hi_c]
+        del cands
+        # every candidate belongs to the article that contains it, or to the page "furniture" group
+        groups: dict[int, list[Candidate]] = {}
+        for c in kept:
+            i = bisect.bisect_right(starts, c.start) - 1
+            if i >= 0 and c.start < ends[i]:
+                groups.setdefault(i, []).append(c)
+            else:
+                furniture.append(c)
+        out: list[Candidate] = []
+        for i, group in groups.items():
+            for c in group:
+                c.start -= lo
+                c.end -= lo
+            ctx = Context(text=norm, rules=rules, issue_date=issue, dateline=datelines[i], cands=group,
+                          start=starts[i] - lo, end=ends[i] - lo)
+            res = resolve_group(group, ctx)
+            for c in group:
+                c.start += lo
+                c.end += lo
+            out.extend(res)
+        out.sort(key=lambda c: c.start)
+        # let go of what no later window reads
+        nxt = windows[k + 1][2] if k + 1 < len(windows) else n
+        stop = bisect.bisect_left(pstarts, nxt - MARGIN_CHARS)
+        for j in range(p_free, stop):
+            person[j] = None
+        p_free = max(p_free, stop)
+        while e_free < len(ends) and ends[e_free] <= nxt:
+            extra[e_free] = []
+            e_free += 1
+        yield out, False
+    if furniture:
+        ctx = Context(text=normalize(text), rules=rules, issue_date=issue, dateline=None, cands=furniture,
+                      start=0, end=n)
+        yield sorted(resolve_group(furniture, ctx), key=lambda c: c.start), True
+
+
+def _windows(text: str, starts: list[int], size: int) -> list[tuple[int, int, int, int]]:
+    """``(chunk_start, chunk_end, window_start, window_end)``: chunks of whole articles of about
+    ``size`` characters, each read in a window with ``MARGIN_CHARS`` more, rounded to whole lines.
+
+    >>> _windows("ab\\ncd\\nef", [0, 3, 6], 3)[1]
+    (3, 6, 0, 8)
+    """
+    n = len(text)
+    cuts = [0]
+    for s in starts:
+        if s - cuts[-1] >= size:
+            cuts.append(s)
+    cuts.append(n)
+    out = []
+    for lo_c, hi_c in zip(cuts, cuts[1:], strict=False):
+        lo = text.rfind("\n", 0, max(0, lo_c - MARGIN_CHARS)) + 1 if lo_c > 0 else 0
+        hi = text.find("\n", min(n, hi_c + MARGIN_CHARS)) if hi_c < n else n
+        out.append((lo_c, hi_c, lo, n if hi < 0 else hi + 1))
     return out
 
 
@@ -134,5 +240,16 @@ def to_entity(c: Candidate, text: str, shift: int = 0) -> Entity:
 
 
 def find_entities(text: str, issue_date: _dt.date | str | None = None) -> list[Entity]:
-    """``extract_entities`` without the type check: see ``jnpolice_ner.extract_entities``."""
-    return [to_entity(c, text) for c in find_candidates(text, issue_date)]
+    """``extract_entities`` without the type check: see ``jnpolice_ner.extract_entities``.
+
+    Candidates become entities a chunk at a time (``iter_candidates``), so a long page holds
+    its entities and one chunk's working state, not every candidate of the page.
+    """
+    out: list[Entity] = []
+    late = False
+    for group, furniture in iter_candidates(text, issue_date):
+        out.extend(to_entity(c, text) for c in group)
+        late = late or furniture
+    if late:
+        out.sort(key=lambda e: e.start)
+    return out
