@@ -124,9 +124,13 @@ class RuleSet:
         return self._lexicons[key]
 
 
+#: libyaml's safe loader when PyYAML was built with it (8× faster, same result), else PyYAML's own
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_file(path: Path, seen: dict[str, str]) -> RuleFile:
     try:
-        raw = yaml.safe_load(path.read_text("utf-8")) or {}
+        raw = yaml.load(path.read_text("utf-8"), Loader=_SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise RuleError(f"rules/{path.name}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
