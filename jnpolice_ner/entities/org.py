@@ -65,6 +65,15 @@ class _Config:
         self.school_generic_end = tuple(rf.extra("school_generic_end") or ())
         self.generic = set(rules.lexicon("unit_generic")) | {"一家", "这家", "那家", "该家", "一所", "这所", "某", "某家"}
         self.unit_cfg = _unit._config(rules)
+        self.trade_re = rf.rule("org.company.trade").compiled
+        self.trade_max = int(rf.rule("org.company.trade").extra("max_name", 10))
+        self.industry = sorted(set(rules.lexicon("org_industry")), key=len, reverse=True)
+        self.company_generic = set(rf.extra("company_generic") or ())
+        self.left_words = sorted(rf.extra("company_left_words") or (), key=len, reverse=True)
+        self.left_chars = set(rf.extra("company_left_chars", ""))
+        self.bad_chars = set(rf.extra("company_bad_chars", ""))
+        self.surname_chars = set(rules["place"].extra("surname_chars", ""))
+        self.given_chars = set("".join(rules.lexicon("person_given_chars")))
 
 
 @functools.lru_cache(maxsize=4)
@@ -225,7 +234,72 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                     break
             out.append(Candidate(LABEL, s - len(name), e, rid, score=0.7,
                                  data={"name": full, "kind": kind, "place": place, "literal": True}))
+    if "公司" in text:
+        taken = {c.end for c in out}
+        for m in cfg.trade_re.finditer(text):
+            if m.end() in taken:
+                continue
+            got = _trade_name(text, m.start(), cfg)
+            if got is not None:
+                name, place = got
+                fire("org.company.trade")
+                out.append(Candidate(LABEL, m.start() - len(name), m.end(), "org.company.trade", score=0.65,
+                                     data={"name": name + "公司", "kind": "company", "place": place,
+                                           "literal": True}))
     return out
+
+
+def _trade_name(text: str, s: int, cfg: _Config) -> tuple[str, str | None] | None:
+    """The trade name (+ industry word) before ``公司`` at ``s``: ``顺通物流``, ``鑫源``; None if generic."""
+    rm = _HAN_RUN.search(text, max(0, s - cfg.trade_max), s)
+    run = rm.group(0) if rm else ""
+    if len(run) < 2 or run.endswith(("有限", "有限责任", "股份有限")):
+        return None
+    name = _named(run, cfg, 2)
+    if name is None:
+        return None
+    bounded = len(name) < len(run)
+    stripped = True
+    while stripped:  # 辖区顺通物流 → 顺通物流
+        stripped = False
+        for w in cfg.left_words:
+            if name.startswith(w) and len(name) > len(w):
+                name, stripped, bounded = name[len(w):], True, True
+                break
+    # 称是中影, 10分于立胜汽车: the name starts after the last preposition that leaves a trade name
+    for i in range(len(name) - 1, -1, -1):
+        if name[i] in cfg.left_chars and len(_industry_split(name[i + 1:], cfg)[0]) >= 2:
+            name, bounded = name[i + 1:], True
+            break
+    before = text[s - len(name) - 1: s - len(name)] if s - len(name) > 0 else ""
+    trade, industry = _industry_split(name, cfg)
+    if before.isdigit() or not (bounded or not before or before in cfg.left_chars
+                                or (industry and not regex.match(r"\p{Han}", before))):
+        fire("org.filter.company_generic")
+        return None
+    place = None
+    for k in range(min(len(name) - 1, 9), 1, -1):
+        v = _unit.place_lookup(name[:k])
+        if v is not None and not v.get("_fallback"):
+            place = name[:k]
+            break
+    if place and trade.startswith(place):
+        trade = trade[len(place):]
+    looks_personal = (not industry and 2 <= len(trade) <= 3 and trade[0] in cfg.surname_chars
+                      and all(ch in cfg.given_chars for ch in trade[1:]))
+    if (not 2 <= len(trade) <= 4 or any(ch in cfg.bad_chars for ch in trade) or looks_personal
+            or any(g in trade for g in cfg.company_generic) or trade in cfg.industry):
+        fire("org.filter.company_generic")
+        return None
+    return name, place
+
+
+def _industry_split(name: str, cfg: _Config) -> tuple[str, str]:
+    """``顺通物流`` → (``顺通``, ``物流``): the trade name and the industry word after it."""
+    for w in cfg.industry:
+        if name.endswith(w):
+            return name[: len(name) - len(w)], w
+    return name, ""
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:

@@ -104,6 +104,7 @@ class _Index:
         self.town_word_re = cfg.rule("place.block.town_word").compiled
         self.village_re = cfg.rule("place.village.after_chain").compiled
         self.village_stop = tuple(cfg.extra("village_stop", []))
+        self.lone_village = cfg.rule("place.village.cue")
         self.need_cue_explicit = set(cfg.extra("need_cue", []))
         self.common = set(rules.lexicon("place_short_common"))
         self.need_parent = set(cfg.extra("need_parent", []))
@@ -501,6 +502,13 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 fire(rule.id)
                 out.append(Candidate(LABEL, m.start("abbr"), m.end("abbr"), rule.id, score=rule.score,
                                      data={"ids": ids, "forms": ["abbrev"], "segs": []}))
+    if "村" in text:
+        # a village named alone (在孙楼村): no chain to resolve it, so adcode null
+        vr = idx.lone_village
+        for m in vr.compiled.finditer(text):
+            fire(vr.id)
+            out.append(Candidate(LABEL, m.start("v"), m.end("v"), vr.id, score=vr.score,
+                                 data={"lone_village": m.group("v")}))
     return out
 
 
@@ -563,6 +571,10 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     """Fill the PLACE value; drop a town short form that no place of the article supports."""
     idx = _index(ctx.rules)
     data = cand.data or {}
+    if data.get("lone_village"):
+        cand.value = {"name": data["lone_village"], "adcode": None, "level": "other"}
+        ctx.places.append(cand.value)
+        return True
     if "ids" not in data:  # a dateline or other candidate carrying only a name
         name = data.get("name") or ctx.text[cand.start:cand.end]
         ctxc = _context_codes(idx, ctx, cand)

@@ -556,6 +556,15 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
         elif kind == "branch" and level in ("county", "city"):
             # 任城分局: a district of a city → the city bureau's branch
             cb, _ = bureau_of(val, "city")
+            if cb and seg["place"].endswith("区") and len(seg["place"]) > 2:
+                # 任城区公安分局 / 兖州区分局: the article's own full form, else the name its sub-units
+                # take as their parent (济宁市公安局任城分局), so one branch has one name
+                full = _same_unit(seg["place"] + suffix, ctx, cand)
+                if full is not None:
+                    return full[0], full[1], "unit.complete.same"
+                b, p = bureau_of(val, "sub")
+                if b and b.startswith(cb) and b.endswith("分局"):
+                    return b, p, "unit.complete.district_branch"
             if cb:
                 return cb + seg["place"] + suffix, cb, "unit.complete.name_place"
         elif kind in ("anti_fraud_center", "detention"):
