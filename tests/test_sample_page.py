@@ -148,3 +148,24 @@ def test_dev_pages_08_09_fraud_victims_act():
     (case,) = jn.extract((PAGES / "dev_page_08.txt").read_text("utf-8"), issue_date="2023-06-12")
     assert case.case_type == "fraud.brushing" and "赵雅琴" in [v.name for v in case.victims]
     assert "赵雅琴" not in [s.name for s in case.suspects]
+
+
+def test_dev_pages_10_11_county_paper_and_press_release():
+    """County police paper (drunk driving, drug den, theft from companies named without 有限公司, a lone
+    village) and a city bureau's statistics release (informal district branches, banks and schools)."""
+    for page in ("dev_page_10", "dev_page_11"):
+        scores = evaluate_file(PAGES / f"{page}.jsonl")
+        assert scores["micro"]["f1"] >= 0.9, (page, scores["micro"])
+        for label in ("UNIT", "PLACE", "ORG", "DATE", "MONEY", "CASE_TYPE"):
+            assert scores[label]["f1"] >= 0.9, (page, label, scores[label])
+    text = (PAGES / "dev_page_10.txt").read_text("utf-8")
+    ents = jn.extract_entities(text, issue_date="2023-09-15")
+    assert {e.text for e in ents if e.label == "ORG"} == {"顺通物流公司", "鑫源公司"}
+    (village,) = [e for e in ents if e.text == "孙楼村"]
+    assert village.label == "PLACE" and village.value["adcode"] is None
+    page = jn.parse_page(text, issue_date="2023-09-15")
+    assert [a.headline for a in page.articles][1] == "禁毒大队端掉一处吸毒窝点"
+    text = (PAGES / "dev_page_11.txt").read_text("utf-8")
+    units = {e.text: e.value["name"] for e in jn.extract_entities(text, issue_date="2024-07-10") if e.label == "UNIT"}
+    assert units["任城区公安分局刑警大队"] == "济宁市公安局任城分局刑警大队"
+    assert units["微山县局治安大队"] == "微山县公安局治安大队" and units["高楼派出所"] == "微山县公安局高楼派出所"
