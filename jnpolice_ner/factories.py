@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import re
 from bisect import bisect_left, bisect_right
 from typing import Any
 
@@ -39,6 +40,7 @@ from spacy.util import filter_spans, get_words_and_spaces, registry
 from .models import Entity
 
 log = logging.getLogger("jnpolice_ner")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 ENTITY_RULER = "jnpolice_ner_entity_ruler"  # spaCy forbids "." in factory names
 STATISTICAL_NER = "jnpolice_ner_statistical_ner"
@@ -105,6 +107,11 @@ class JnChineseTokenizer(ChineseTokenizer):
     def __call__(self, text: str) -> Doc:
         """Segment with pkuseg; if the segmenter fails on a text, log a warning and fall back to
         one token per character, so the document still gets its rule entities (never lost)."""
+        if isinstance(text, str) and _SURROGATE.search(text):
+            # spaCy stores strings as UTF-8, which a lone surrogate cannot be: replace each by U+FFFD,
+            # one code point for one, so every offset into the caller's text stays valid
+            log.warning("a %d-char text has lone surrogate code points; each is read as U+FFFD", len(text))
+            text = _SURROGATE.sub("\ufffd", text)
         try:
             return super().__call__(text)
         except Exception as exc:

@@ -257,3 +257,13 @@ def test_a_segmenter_failure_keeps_the_document(nlp, monkeypatch, caplog):
     assert [d.text for d in docs] == TEXTS[:2]
     assert all(len(t) == 1 for t in docs[0] if not t.ent_type_)
     assert ("8万余元", "MONEY") in [(e.text, e.label_) for e in docs[0].ents]
+
+
+def test_lone_surrogates_keep_offsets(nlp):
+    """spaCy cannot store a lone surrogate: it is read as U+FFFD, so offsets into the text hold."""
+    text = "\ud800民警查明，他被骗走8万余元。\udfff"
+    doc = nlp(text)
+    assert len(doc.text) == len(text) and doc.text[1:-1] == text[1:-1]
+    money = [e for e in doc._.jn_entities if e.label == "MONEY"]
+    assert [text[e.start:e.end] for e in money] == ["8万余元"]
+    assert len(list(nlp.pipe([text, "民警", text], n_process=2))) == 3
