@@ -240,9 +240,12 @@ def classify(text: str, spans: list | None = None) -> tuple[str, list[str]]:
             if c not in sch.requires or set(sch.requires[c]) & set(sc[c][1])]
     if subs:
         best = max(subs, key=lambda c: (sc[c][0], -subs.index(c)))
+        fired = {i for _s, ids in sc.values() for i in ids}
         for pref in sch.preferences:
             other_score, other_ids = sc.get(pref["prefer"], (0.0, []))
             if pref.get("requires") and not set(pref["requires"]) & set(other_ids):
+                continue
+            if pref.get("unless") and set(pref["unless"]) & fired:
                 continue
             if best == pref["if_best"] and other_score >= float(pref["min"]):
                 fire(pref["id"])
