@@ -63,19 +63,74 @@ class _Cues:
         self.back_titles = tuple(back.extra("titles") or ())
         self.back_anon = tuple(back.extra("anonymous") or ())
         self.compound_surnames = frozenset(n for n in rules.lexicon("surnames") if len(n) == 2)
+        ctx = f.rule("report.prevented.context")
+        self.needs_context = frozenset(ctx.extra("needs") or ())
+        self.prevention_context = tuple(ctx.extra("context") or ())
+        self.aggregate = {r.id: r.compiled for r in f.rules if r.id.startswith("report.aggregate.")}
 
     def hit(self, rule_id: str, text: str) -> str | None:
-        """The first cue of ``rule_id`` found in ``text`` (fires the rule), or None."""
+        """The first cue of ``rule_id`` found in ``text`` (fires the rule), or None. A prevention cue that also
+        fits a traffic stop or a fight (``拦下``, ``劝阻``: report.prevented.context) counts only when ``text``
+        (one sentence) speaks of money or the crime."""
+        gated = rule_id in _GATED
         for cue in self.groups.get(rule_id, ()):
             if cue in text:
+                if gated and cue in self.needs_context and not any(c in text for c in self.prevention_context):
+                    fire("report.prevented.context")
+                    continue
                 fire(rule_id)
                 return cue
         return None
 
 
+_GATED = frozenset({"report.event.prevented", "report.outcome.prevented", "report.money.stopped"})
+
+
 @functools.lru_cache(maxsize=4)
 def _cues(rules: RuleSet) -> _Cues:
     return _Cues(rules)
+
+
+_FULL_SENT_RE = regex.compile(r"[^。！？!?\n]*[。！？!?\n]?")
+
+
+def _aggregate(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[int, int]]:
+    """Stretches of ``text`` that are aggregate sentences (report.aggregate.*): a work summary's counts and
+    totals, not one case. A sentence runs to 。！？ or a line break (its ；-clauses are one list of results); one
+    naming a victim or suspect is never aggregate, and a count of cases is not when a day-precise date anchors it.
+
+    >>> c = _cues(load_rules())
+    >>> t = "今年以来，全市共破获诈骗案件300余起。3月2日，市民赵女士被骗5000元。"
+    >>> [t[a:b] for a, b in _aggregate(t, [], c)]
+    ['今年以来，全市共破获诈骗案件300余起。']
+    """
+    pats = cues.aggregate
+    out: list[tuple[int, int]] = []
+    for m in _FULL_SENT_RE.finditer(text):
+        lo, hi = m.span()
+        if hi <= lo:
+            continue
+        s = m.group(0)
+        ratio = pats["report.aggregate.ratio"].search(s) is not None or cues.hit("report.statistics", s) is not None
+        many = pats["report.aggregate.cases"].search(s) is not None
+        wide = pats["report.aggregate.period"].search(s) is not None
+        counted = wide and (pats["report.aggregate.count"].search(s) is not None
+                            or pats["report.aggregate.total"].search(s) is not None)
+        if not (ratio or many or counted):
+            continue
+        inside = [e for e in ents if lo <= e.start < hi]
+        if any(e.label == "PERSON" and e.role in ("victim", "suspect") for e in inside):
+            continue
+        day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in inside)
+        if not (ratio or counted) and day:
+            continue
+        for rid, hit in (("report.aggregate.ratio", ratio), ("report.aggregate.cases", many),
+                         ("report.aggregate.period", wide), ("report.aggregate.count", counted),
+                         ("report.aggregate.total", counted and pats["report.aggregate.total"].search(s))):
+            if hit:
+                fire(rid)
+        out.append((lo, hi))
+    return out
 
 
 def _sentences(text: str) -> list[_Sentence]:
@@ -225,6 +280,17 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         return []
     sents = _sentences(text)
     ents = article.entities
+    agg = _aggregate(text, ents, cues)
+    if agg:
+        # a summary's counts and totals are no case's facts: drop their sentences and entities
+        starts = [a for a, _ in agg]
+
+        def inside(pos: int) -> bool:
+            i = bisect.bisect_right(starts, pos) - 1
+            return i >= 0 and pos < agg[i][1]
+
+        sents = [s for s in sents if not inside(s.start)]
+        ents = [e for e in ents if not inside(e.start)]
     headline = normalize(article.headline or "")
     stories = _split(text, sents, sorted(ents, key=lambda e: e.start), cues, headline)
     if stories is None:
