@@ -126,6 +126,7 @@ class _Data:
     masked_before: frozenset[str]
     sentence_crime_re: Any
     coord_re: Any
+    coord_list_re: Any = None
     first_rules: list[tuple[str, str, Any]] = field(default_factory=list)
     left_rules: list[tuple[str, str, Any]] = field(default_factory=list)
     right_rules: list[tuple[str, str, Any]] = field(default_factory=list)
@@ -209,6 +210,7 @@ def _data(rules: RuleSet) -> _Data:
         masked_before=frozenset(x("masked_before") or ""),
         sentence_crime_re=rf.rule("person.role.sentence_crime").compiled,
         coord_re=rf.rule("person.role.coord").compiled,
+        coord_list_re=rf.rule("person.role.coord_list").compiled,
         first_rules=first_rules,
         left_rules=left_rules,
         right_rules=right_rules,
@@ -701,12 +703,20 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         if pat.search(left):
             fire(rid)
             return role, "context"
-    for rid, role, pat in d.right_rules:
-        if pat.match(right):
-            fire(rid)
-            if rid in d.weak_rules:
-                return _weak_role(ctx, cand, role, d)
-            return role, "context"
+    hit = _right_role(ctx, cand, right, d)
+    if hit is None:
+        # a coordinated list (张某某、王某被依法处以行政拘留): the predicate after the list gives every name its role
+        end = cand.data.get("title_end", cand.end)
+        for _s2, e2, _k2 in _conjuncts(ctx.text, end, d):
+            end = e2
+        if end != cand.data.get("title_end", cand.end):
+            tail = _right(ctx, end, 48)
+            shared = d.coord_list_re.match(tail)
+            hit = _right_role(ctx, cand, tail[shared.end():] if shared else tail, d)
+            if hit is not None:
+                fire("person.role.coord_list")
+    if hit is not None:
+        return hit
     for rid, role, pat in d.left_rules:
         if pat.search(left):
             fire(rid)
@@ -721,6 +731,17 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         return "suspect", "weak"
     fire("person.role.default")
     return "other", "default"
+
+
+def _right_role(ctx: Context, cand: Candidate, right: str, d: _Data) -> tuple[str, str] | None:
+    """The role the first matching ``person.role.right.*`` rule gives from ``right`` (the text after the name), or None."""
+    for rid, role, pat in d.right_rules:
+        if pat.match(right):
+            fire(rid)
+            if rid in d.weak_rules:
+                return _weak_role(ctx, cand, role, d)
+            return role, "context"
+    return None
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:
