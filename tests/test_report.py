@@ -170,3 +170,28 @@ def test_case_report_json_and_repr(seed_text):
         json.dumps(r.model_dump(mode="json"), ensure_ascii=False)
         assert r.case_type in repr(r)
         assert "<table>" in r._repr_html_()
+
+
+def test_dev_pages_10_11_summary_lists_and_traffic_stops():
+    """dev_page_11 is a half-year 战果通报: its counts and totals are no case (it was one theft case with
+    amount_lost 51,000,000, the sum of stopped transfers). dev_page_10: 拦下 a car at a drunk-driving check is
+    no prevented fraud, and every name of a detained list (张某某、王某被依法处以行政拘留) is a suspect."""
+    summary = extract((PAGES / "dev_page_11.txt").read_text("utf-8"), issue_date="2024-07-10")
+    # today no case: the one concrete story (6月18日, 纸坊派出所, 欲转账8万元) names no victim the PERSON rules
+    # read (张某 is other) and has one case event. When 张某 becomes a victim it may give that prevented fraud, and
+    # only it: never a total, never a unit or county of the statistics
+    assert len(summary) <= 1
+    for r in summary:
+        assert r.amount_lost.amount == 80000 and r.county == "嘉祥县" and "嘉祥县公安局纸坊派出所" in r.units
+    assert summary == []
+    # the same release with the old woman named as the victim: the concrete story is a case, the totals stay out
+    text = (PAGES / "dev_page_11.txt").read_text("utf-8").replace("民警赶到后确认老人张某", "受害人张某")
+    (case,) = extract(text, issue_date="2024-07-10")
+    assert case.case_type == "fraud.customer_service" and case.outcome == ["prevented"] and case.county == "嘉祥县"
+    assert case.amount_lost.amount == case.amount_recovered.amount == 80000
+    assert case.reported_on.iso == "2024-06-18" and case.arrested_on is None
+    assert "济宁市公安局任城分局刑警大队" not in case.units
+    drunk, drugs, theft = extract((PAGES / "dev_page_10.txt").read_text("utf-8"), issue_date="2023-09-15")
+    assert drunk.case_type == "traffic" and drunk.outcome == [] and drunk.occurred_on.iso != "2023"
+    assert [s.name for s in drugs.suspects] == ["刘某", "张某某", "王某"]
+    assert theft.amount_lost.amount == 45000 and theft.outcome == ["arrested", "detained"]
