@@ -235,9 +235,11 @@ def build_pipeline(user_words: Iterable[str] | None = None, statistical: bool = 
     from spacy.lang.zh import Chinese
 
     from .factories import ENTITY_RULER, STATISTICAL_NER
+    from .transport import JnChinese
 
     _fast_msgpack_registries()
     nlp = Chinese.from_config(pipeline_config())
+    nlp.__class__ = JnChinese  # Chinese, with a lighter return path from nlp.pipe(n_process=N) workers
     words = user_dictionary() if user_words is None else list(user_words)
     nlp.tokenizer.pkuseg_seg = load_segmenter(user_words=words)
     nlp.add_pipe(ENTITY_RULER)

@@ -267,3 +267,36 @@ def test_lone_surrogates_keep_offsets(nlp):
     money = [e for e in doc._.jn_entities if e.label == "MONEY"]
     assert [text[e.start:e.end] for e in money] == ["8万余元"]
     assert len(list(nlp.pipe([text, "民警", text], n_process=2))) == 3
+
+
+def _doc_key(doc):
+    return ([(t.text, t.whitespace_, t.ent_iob_, t.ent_type_) for t in doc],
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents],
+            doc._.issue_date, doc._.jn_entity_data)
+
+
+def test_two_process_docs_equal_one_process_docs_on_our_pages(nlp):
+    """The compact transport (jnpolice_ner.transport) gives the parent the same docs as one process."""
+    texts = [ln for p in sorted((ROOT / "corpus" / "pages").glob("*.txt"))
+             for ln in p.read_text("utf-8").splitlines() if ln.strip()]
+    docs = [pipeline.make_doc(nlp, t, "2016-08-20") for t in texts]
+    one = [_doc_key(d) for d in nlp.pipe([pipeline.make_doc(nlp, t, "2016-08-20") for t in texts])]
+    two = [_doc_key(d) for d in nlp.pipe(docs, n_process=2, batch_size=16)]
+    assert len(one) == len(texts) > 80
+    assert two == one
+
+
+def test_transport_falls_back_to_bytes_and_to_spacy():
+    from jnpolice_ner import transport
+
+    plain = Chinese()
+    doc = plain("民警查明")
+    doc.spans["x"] = [doc[0:1]]
+    assert transport.pack(doc)[0] == "b"  # more than tokens, ents, user data: spaCy's bytes
+    back = transport.unpack(plain.vocab, transport.pack(doc))
+    assert [s.text for s in back.spans["x"]] == [doc[0:1].text]
+    mixed = pipeline.build_pipeline(user_words=[])
+    mixed.add_pipe("sentencizer")  # a component we do not know: spaCy's own transport
+    texts = ["民警查明。他被骗走8万余元。", "民警赶到现场。"]
+    assert [_doc_key(d) for d in mixed.pipe(texts, n_process=2)] == [_doc_key(d) for d in mixed.pipe(texts)]
+    assert [[s.text for s in d.sents] for d in mixed.pipe(texts, n_process=2)][0] == ["民警查明。", "他被骗走8万余元。"]
