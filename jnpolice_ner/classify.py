@@ -154,6 +154,11 @@ def scheme(rules: RuleSet | None = None) -> Scheme:
         if cid in seen:
             raise RuleError(f"rules/case_classes.yaml: cue id {cid} is defined twice")
         seen.add(cid)
+    named = [(p["id"], key, ref) for p in prefs for key in ("requires", "unless") for ref in p.get(key) or ()]
+    named += [(code, "requires", ref) for code, refs in s.requires.items() for ref in refs]
+    for owner, key, ref in named:  # a misspelt id would silently never match
+        if ref not in seen:
+            raise RuleError(f"rules/case_classes.yaml: {owner}: {key} names {ref!r}, which is no cue id")
     return s
 
 

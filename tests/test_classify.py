@@ -74,3 +74,19 @@ def test_seed_cases(headline, code):
     doc = json.loads(need_shared("data", "seed_entities.jsonl").read_text("utf-8").splitlines()[0])
     got, why = classify(_article(doc, headline))
     assert got == code, why
+
+
+def test_a_preference_naming_an_unknown_cue_is_an_error(tmp_path):
+    """``requires`` / ``unless`` ids of rules/case_classes.yaml must name real cues (checked at load)."""
+    import shutil
+
+    from jnpolice_ner import classify
+    from jnpolice_ner.ruleset import RuleError, RuleSet, rules_dir
+
+    shutil.copytree(rules_dir(), tmp_path / "rules")
+    path = tmp_path / "rules" / "case_classes.yaml"
+    text = path.read_text("utf-8")
+    assert "unless:" in text
+    path.write_text(text.replace("unless: [", "unless: [classify.no_such.cue, ", 1), "utf-8")
+    with pytest.raises(RuleError, match="classify.no_such.cue"):
+        classify.scheme(RuleSet(tmp_path / "rules"))
