@@ -62,13 +62,11 @@ class FastPkuseg(spacy_pkuseg.pkuseg):
         if node is None:
             node = np.vstack([np.asarray(model.w[: n_feat * n_tag]).reshape(n_feat, n_tag), np.zeros((1, n_tag))])
         self._node_w, self._none = node, n_feat  # index ``n_feat``: "no such feature" (a zero row)
-        trans = np.asarray(getattr(model, "transitions", None) if hasattr(model, "transitions")
-                           else model.w[n_feat * n_tag: n_feat * n_tag + n_tag * n_tag])
-        edge = np.ones((n_tag, n_tag), dtype=np.float64)  # as pkuseg's getLogYY
-        for s in range(n_tag):
-            for s_pre in range(n_tag):
-                edge[s_pre, s] += trans[s * n_tag + s_pre]
-        self._edge = edge
+        trans = getattr(model, "transitions", None)
+        if trans is None:
+            trans = model.w[n_feat * n_tag: n_feat * n_tag + n_tag * n_tag]
+        # pkuseg's getLogYY: edge[s_pre, s] = 1 + w[transitions + s * n_tag + s_pre]
+        self._edge = np.ascontiguousarray(1.0 + np.asarray(trans, dtype=np.float64).reshape(n_tag, n_tag).T)
         self._starts_word = np.array(["B" in self.idx_to_tag[i] for i in range(n_tag)], dtype=bool)
         self._num = frozenset(fe.num)
         self._letter = frozenset(fe.letter)

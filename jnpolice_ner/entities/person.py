@@ -629,26 +629,8 @@ def _clause(right: str) -> str:
 
 
 
-def _weak_role(ctx: Context, cand: Candidate, role: str, d: _Data) -> tuple[str, str]:
-    """A generic action verb after a name: the suspect's, unless the rest of the sentence tells of
-    a victim's loss or report (被骗, 报案) and of no offence; weak either way, so a strong role seen
-    for the same name elsewhere in the article wins (``finalize``)."""
-    end = len(ctx.text)
-    for stop in "。！？\n":
-        k = ctx.text.find(stop, cand.end)
-        if 0 <= k < end:
-            end = k
-    rest = ctx.text[cand.end:end]
-    if d.weak_victim_re.search(rest):
-        if d.sentence_offence_re.search(rest):
-            fire("person.role.sentence_offence")
-        else:
-            fire("person.role.weak_victim")
-            return "victim", "weak"
-    return role, "context"
-
-
 def _sentence_rest(ctx: Context, e: int) -> str:
+    """The text from ``e`` to the end of its sentence."""
     end = len(ctx.text)
     for stop in "。！？\n":
         k = ctx.text.find(stop, e)
@@ -657,17 +639,34 @@ def _sentence_rest(ctx: Context, e: int) -> str:
     return ctx.text[e:end]
 
 
+def _victim_sentence(rest: str, victim_re: Any, rule_id: str, d: _Data) -> bool:
+    """The rest of the sentence tells a victim's side (``victim_re``) and of no offence; fires
+    ``rule_id`` when it does, ``person.role.sentence_offence`` when an offence overrides it."""
+    if not victim_re.search(rest):
+        return False
+    if d.sentence_offence_re.search(rest):
+        fire("person.role.sentence_offence")
+        return False
+    fire(rule_id)
+    return True
+
+
+def _weak_role(ctx: Context, cand: Candidate, role: str, d: _Data) -> tuple[str, str]:
+    """A generic action verb after a name: the suspect's, unless the rest of the sentence tells of
+    a victim's loss or report (被骗, 报案) and of no offence; weak either way, so a strong role seen
+    for the same name elsewhere in the article wins (``finalize``)."""
+    if _victim_sentence(_sentence_rest(ctx, cand.end), d.weak_victim_re, "person.role.weak_victim", d):
+        return "victim", "weak"
+    return role, "context"
+
+
 def _open_role(ctx: Context, cand: Candidate, d: _Data) -> tuple[str, str]:
     """A name introduced by an open cue (``居民``, ``市民``…) that no rule placed: a victim when its sentence
     tells a fraud victim's side (``按…的要求缴纳``, ``对方将其拉黑``) and of no offence, else left open
     (``other``, source ``open``: a later mention's role decides in ``finalize``)."""
     rest = _sentence_rest(ctx, cand.data.get("title_end", cand.end))
-    if d.open_victim_re.search(rest):
-        if d.sentence_offence_re.search(rest):
-            fire("person.role.sentence_offence")
-        else:
-            fire("person.role.open_victim")
-            return "victim", "weak"
+    if _victim_sentence(rest, d.open_victim_re, "person.role.open_victim", d):
+        return "victim", "weak"
     fire("person.role.cue")
     return "other", "open"
 
