@@ -18,6 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from eval_cail import gold_spans  # noqa: E402  (the same CAIL span reader; scripts/ is on sys.path)
+
 from jnpolice_ner import extract_entities  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared/data/external/cail2021-xxcq-dev/xxcq_small.json"
@@ -39,12 +41,7 @@ def main() -> None:
         text = r["context"]
         chars += len(text)
         pred = [e for e in extract_entities(text) if e.label == "PERSON"]
-        golds = []
-        for ent in r["entities"]:
-            if ent["label"] in ROLE:
-                for sp in ent["span"]:
-                    a, b = map(int, sp.split(";"))
-                    golds.append((a, b, ent["label"]))
+        golds = gold_spans(r, tuple(ROLE))
         pred_n += len(pred)
         pred_hit += sum(1 for e in pred if any(e.start < b and a < e.end for a, b, _ in golds))
         for a, b, lab in golds:
