@@ -216,10 +216,10 @@ class StatisticalNerComponent:
         self.name = name
         self.align = align
 
-    def _apply(self, doc: Doc, added: list[Entity]) -> Doc:
+    def _apply(self, doc: Doc, rule_entities: list[Entity], added: list[Entity]) -> Doc:
         if not added:
             return doc
-        ents = sorted([*doc._.jn_entities, *added], key=lambda e: e.start)
+        ents = sorted([*rule_entities, *added], key=lambda e: e.start)
         doc._.jn_entity_data = [{**e.model_dump(mode="json"), "explanation": e.explanation} for e in ents]
         _set_ents(doc, ents, self.align)
         return doc
@@ -227,7 +227,8 @@ class StatisticalNerComponent:
     def __call__(self, doc: Doc) -> Doc:
         from .ner import propose
 
-        return self._apply(doc, propose(doc_text(doc), doc._.jn_entities))
+        rules = doc._.jn_entities  # built from the JSON-safe data on every read: read it once
+        return self._apply(doc, rules, propose(doc_text(doc), rules))
 
     def pipe(self, docs, batch_size: int = 64):
         from .ner import propose_many
@@ -242,8 +243,9 @@ class StatisticalNerComponent:
             yield from self._pipe_batch(batch, propose_many)
 
     def _pipe_batch(self, batch: list[Doc], propose_many) -> list[Doc]:
-        added = propose_many([doc_text(d) for d in batch], [d._.jn_entities for d in batch])
-        return [self._apply(d, a) for d, a in zip(batch, added, strict=True)]
+        rules = [d._.jn_entities for d in batch]  # built from the JSON-safe data on every read
+        added = propose_many([doc_text(d) for d in batch], rules)
+        return [self._apply(d, r, a) for d, r, a in zip(batch, rules, added, strict=True)]
 
 
 def doc_text(doc: Doc) -> str:
