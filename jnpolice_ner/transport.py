@@ -9,9 +9,12 @@ the words, their spaces, the entity spans and ``doc.user_data``. A doc with anyt
 (``doc.spans``, ``doc.cats``, a tensor) goes back as spaCy's bytes. A pipeline with any other
 component uses spaCy's own transport unchanged.
 
-``JnChinese`` is ``spacy.lang.zh.Chinese`` with this one private method replaced; it follows
-spaCy 3.7–3.8's ``Language._multiprocessing_pipe`` / ``_apply_pipes`` step by step (same ordering,
-flow control, error handling), changing only what crosses the pipe.
+``JnChinese`` is ``spacy.lang.zh.Chinese`` with this one private method replaced. It keeps spaCy
+3.7–3.8's per-batch error handling (``Language._multiprocessing_pipe`` / ``_apply_pipes``) and
+output order, and changes two things: what crosses the pipe, and how batches reach the workers.
+spaCy deals batches to the workers in turn and reads results in the same turn, about two batches
+ahead, so a worker that finishes early waits for the other one. Here the workers take the next
+batch from one shared queue, and the parent puts the results back in input order.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import multiprocessing as mp
 import pickle
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, cycle
 from typing import Any
 
 import srsly
@@ -33,9 +35,9 @@ from spacy.tokens import Doc, Span
 from spacy.tokens.underscore import Underscore
 
 try:  # private helpers of spacy.language (3.7, 3.8)
-    from spacy.language import _WORK_DONE_SENTINEL, _Sender, _WorkDoneSentinel
+    from spacy.language import _WORK_DONE_SENTINEL, _WorkDoneSentinel
 except ImportError:  # pragma: no cover - another spaCy: use its own transport
-    _Sender = None
+    _WorkDoneSentinel = None
 
 #: the components whose output the compact form carries in full
 OUR_COMPONENTS = frozenset(("jnpolice_ner_entity_ruler", "jnpolice_ner_statistical_ner"))
@@ -77,17 +79,20 @@ def unpack(vocab: Any, packed: tuple) -> Doc:
     return doc
 
 
-def _apply_pipes_compact(ensure_doc: Callable, pipes: Iterable[Callable], receiver, sender,
+def _apply_pipes_compact(ensure_doc: Callable, pipes: Iterable[Callable], tasks, results,
                          underscore_state: tuple) -> None:
-    """spaCy's worker loop (``spacy.language._apply_pipes``), sending ``pack``-ed docs."""
+    """A worker: take the next ``(batch number, texts)`` from the shared ``tasks`` queue, run the
+    pipes, put ``(batch number, pack``-ed docs``)`` on ``results``; stop at the sentinel.
+
+    The per-batch error handling is spaCy's (``spacy.language._apply_pipes``): a batch that raises
+    sends the traceback in place of its first doc."""
     Underscore.load_state(underscore_state)
     while True:
+        task = tasks.get()
+        if isinstance(task, _WorkDoneSentinel):
+            return
+        number, texts_with_ctx = task
         try:
-            texts_with_ctx = receiver.get()
-            if isinstance(texts_with_ctx, _WorkDoneSentinel):
-                sender.close()
-                receiver.close()
-                return
             docs = (ensure_doc(doc_like, context) for doc_like, context in texts_with_ctx)
             for pipe in pipes:
                 docs = pipe(docs)
@@ -97,20 +102,22 @@ def _apply_pipes_compact(ensure_doc: Callable, pipes: Iterable[Callable], receiv
         except Exception:
             error_msg = [(None, None, srsly.msgpack_dumps(traceback.format_exc()))]
             data = error_msg + [(None, None, None)] * (len(texts_with_ctx) - 1)
-        try:
-            sender.send(data)
-        except BrokenPipeError:
-            sender.close()
-            receiver.close()
-            return
+        results.put((number, data))
+
+
+#: batches handed out ahead of the one the parent yields next, per worker
+LOOKAHEAD_PER_WORKER = 4
 
 
 class JnChinese(Chinese):
-    """``spacy.lang.zh.Chinese`` whose ``nlp.pipe(n_process=N)`` workers send compact docs."""
+    """``spacy.lang.zh.Chinese`` whose ``nlp.pipe(n_process=N)`` workers share one task queue and
+    send compact docs."""
 
     def _multiprocessing_pipe(self, texts: Iterable[Any], pipes: Iterable[Callable], n_process: int,
                               batch_size: int) -> Iterator[Doc]:
-        if _Sender is None or not set(self.pipe_names) <= OUR_COMPONENTS:
+        """Like spaCy's, but batches go to whichever worker is free (spaCy deals them out in turn,
+        so one slow batch idles the other worker), and the parent restores the input order."""
+        if _WorkDoneSentinel is None or not set(self.pipe_names) <= OUR_COMPONENTS:
             yield from super()._multiprocessing_pipe(texts, pipes, n_process, batch_size)
             return
 
@@ -121,42 +128,60 @@ class JnChinese(Chinese):
                 else:
                     yield (doc_like, None)
 
-        texts, raw_texts = itertools.tee(prepare_input(texts))
-        texts_q = [mp.Queue() for _ in range(n_process)]
-        bytedocs_recv_ch, bytedocs_send_ch = zip(*[mp.Pipe(False) for _ in range(n_process)], strict=True)
-        sender = _Sender(util.minibatch(texts, batch_size), texts_q, chunk_size=n_process)
-        sender.send()
-        sender.send()
-        procs = [
-            mp.Process(target=_apply_pipes_compact,
-                       args=(self._ensure_doc_with_context, pipes, rch, sch, Underscore.get_state()))
-            for rch, sch in zip(texts_q, bytedocs_send_ch, strict=True)
-        ]
+        batches = enumerate(util.minibatch(prepare_input(texts), batch_size))
+        tasks, results = mp.Queue(), mp.Queue()
+        procs = [mp.Process(target=_apply_pipes_compact,
+                            args=(self._ensure_doc_with_context, pipes, tasks, results, Underscore.get_state()),
+                            daemon=True)
+                 for _ in range(n_process)]
+        sent = 0
+        for number, batch in itertools.islice(batches, LOOKAHEAD_PER_WORKER * n_process):
+            tasks.put((number, batch))
+            sent += 1
         for proc in procs:
             proc.start()
-        for tx in bytedocs_send_ch:
-            tx.close()
-        byte_tuples = chain.from_iterable(recv.recv() for recv in cycle(bytedocs_recv_ch))
+        done: dict[int, list] = {}
         try:
-            for i, (_, (byte_doc, context, byte_error)) in enumerate(zip(raw_texts, byte_tuples, strict=False), 1):
-                if byte_doc is not None:
-                    doc = unpack(self.vocab, pickle.loads(byte_doc))
-                    doc._context = context
-                    yield doc
-                elif byte_error is not None:
-                    error = srsly.msgpack_loads(byte_error)
-                    self.default_error_handler(None, None, None, ValueError(Errors.E871.format(error=error)))
-                if i % batch_size == 0:
-                    sender.step()
+            for next_number in itertools.count():
+                if next_number >= sent:
+                    break
+                while next_number not in done:
+                    done.update([self._next_result(results, procs)])
+                for number, batch in itertools.islice(batches, 1):  # keep the workers fed
+                    tasks.put((number, batch))
+                    sent += 1
+                for byte_doc, context, byte_error in done.pop(next_number):
+                    if byte_doc is not None:
+                        doc = unpack(self.vocab, pickle.loads(byte_doc))
+                        doc._context = context
+                        yield doc
+                    elif byte_error is not None:
+                        error = srsly.msgpack_loads(byte_error)
+                        self.default_error_handler(None, None, None, ValueError(Errors.E871.format(error=error)))
         finally:
-            for q in texts_q:
-                q.put(_WORK_DONE_SENTINEL)
-                q.close()
-            for r in bytedocs_recv_ch:
-                r.close()
+            for _ in procs:
+                tasks.put(_WORK_DONE_SENTINEL)
             for proc in procs:
-                proc.join()
-            if not all(proc.exitcode == 0 for proc in procs):
+                proc.join(timeout=5)
+                if proc.is_alive():  # the caller stopped early: the worker may still hold queued batches
+                    proc.terminate()
+                    proc.join()
+            tasks.close()
+            results.close()
+            if not all(proc.exitcode in (0, -15) for proc in procs):
                 import warnings
 
                 warnings.warn(Warnings.W127, stacklevel=2)
+
+    @staticmethod
+    def _next_result(results: Any, procs: list) -> tuple[int, list]:
+        """The next finished batch from any worker; an error if a worker died."""
+        import queue
+
+        while True:
+            try:
+                return results.get(timeout=1.0)
+            except queue.Empty:
+                dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+                if dead:
+                    raise RuntimeError(f"an nlp.pipe worker process died (exit code {dead[0]})") from None

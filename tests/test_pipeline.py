@@ -300,3 +300,37 @@ def test_transport_falls_back_to_bytes_and_to_spacy():
     texts = ["民警查明。他被骗走8万余元。", "民警赶到现场。"]
     assert [_doc_key(d) for d in mixed.pipe(texts, n_process=2)] == [_doc_key(d) for d in mixed.pipe(texts)]
     assert [[s.text for s in d.sents] for d in mixed.pipe(texts, n_process=2)][0] == ["民警查明。", "他被骗走8万余元。"]
+
+
+def test_two_processes_keep_input_order_when_batches_finish_out_of_order(nlp):
+    """Workers take batches from one queue, so a long batch can finish after later short ones;
+    the parent still yields the docs in input order."""
+    long_text = "民警查明，他被骗走8万余元。" * 400
+    texts = [long_text if i % 7 == 0 else f"第{i}号：民警赶到现场。" for i in range(60)]
+    docs = list(nlp.pipe(texts, n_process=2, batch_size=3))
+    assert [d.text for d in docs] == texts
+
+
+def test_two_processes_stop_cleanly_when_the_caller_stops_early(nlp):
+    import multiprocessing as mp
+
+    gen = nlp.pipe(["民警查明，他被骗走8万余元。"] * 200, n_process=2, batch_size=2)
+    assert next(gen).text == "民警查明，他被骗走8万余元。"
+    gen.close()
+    assert not [p for p in mp.active_children() if p.is_alive()]
+
+
+def test_a_worker_error_reaches_the_parent_error_handler(nlp, monkeypatch):
+    """A batch that raises in a worker (here: packing a doc) is reported as spaCy reports it (E871)."""
+    from jnpolice_ner import transport
+
+    real_pack = transport.pack
+
+    def pack(doc):
+        if "坏" in doc.text:
+            raise RuntimeError("cannot pack")
+        return real_pack(doc)
+
+    monkeypatch.setattr(transport, "pack", pack)  # workers are forked: they see the patch
+    with pytest.raises(ValueError, match="cannot pack"):
+        list(nlp.pipe(["民警查明。", "坏", "民警赶到。"], n_process=2, batch_size=1))
