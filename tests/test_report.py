@@ -177,13 +177,12 @@ def test_dev_pages_10_11_summary_lists_and_traffic_stops():
     amount_lost 51,000,000, the sum of stopped transfers). dev_page_10: 拦下 a car at a drunk-driving check is
     no prevented fraud, and every name of a detained list (张某某、王某被依法处以行政拘留) is a suspect."""
     summary = extract((PAGES / "dev_page_11.txt").read_text("utf-8"), issue_date="2024-07-10")
-    # today no case: the one concrete story (6月18日, 纸坊派出所, 欲转账8万元) names no victim the PERSON rules
-    # read (张某 is other) and has one case event. When 张某 becomes a victim it may give that prevented fraud, and
-    # only it: never a total, never a unit or county of the statistics
-    assert len(summary) <= 1
-    for r in summary:
-        assert r.amount_lost.amount == 80000 and r.county == "嘉祥县" and "嘉祥县公安局纸坊派出所" in r.units
-    assert summary == []
+    # the one concrete story (6月18日, 纸坊派出所, 欲转账8万元): 老人张某 in a fraud story is its victim
+    # (person.role.fraud_addressed, session 3), so it is that prevented fraud, and only it: never a total, never a
+    # unit or county of the statistics
+    (story,) = summary
+    assert story.amount_lost.amount == 80000 and story.county == "嘉祥县" and "嘉祥县公安局纸坊派出所" in story.units
+    assert [v.name for v in story.victims] == ["张某"] and story.outcome == ["prevented"]
     # the same release with the old woman named as the victim: the concrete story is a case, the totals stay out
     text = (PAGES / "dev_page_11.txt").read_text("utf-8").replace("民警赶到后确认老人张某", "受害人张某")
     (case,) = extract(text, issue_date="2024-07-10")

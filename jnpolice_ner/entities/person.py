@@ -138,6 +138,9 @@ class _Data:
     alias_re: Any = None
     open_cues: frozenset[str] = frozenset()
     open_victim_re: Any = None
+    fraud_story_re: Any = None
+    officer_count_re: Any = None
+    honorifics: frozenset[str] = frozenset()
     scores: dict[str, float] = field(default_factory=dict)
 
 
@@ -222,6 +225,9 @@ def _data(rules: RuleSet) -> _Data:
         alias_re=rf.rule("person.role.left.alias").compiled,
         open_cues=frozenset(x("open_cues") or []),
         open_victim_re=rf.rule("person.role.open_victim").compiled,
+        fraud_story_re=rf.rule("person.role.fraud_addressed").compiled,
+        officer_count_re=rf.rule("person.cue.officer_count").compiled,
+        honorifics=frozenset(x("honorifics") or []),
         scores={r.id: r.score for r in rf.rules},
     )
     _CACHE.clear()
@@ -268,6 +274,10 @@ def _full_end(text: str, i: int, sl: int, d: _Data) -> int:
         fire("person.filter.stopword")
         return -1
     j = i + sl
+    if (text[j:j + 1] == "一" and _name_char(text, j + 1, d) and text[j + 1] in d.given_chars
+            and not d.name_end.at(text, j + 1)
+            and (not _name_char(text, j + 2, d) or d.name_end.at(text, j + 2))):
+        return j + 2  # 赵一凡 / 王一鸣 (一 in a given name; 一名 / 一行 fail on 名 / the next character)
     if not _name_char(text, j, d) or text[j] == "某" or d.name_end.at(text, j):
         return -1
     end = j + 1
@@ -475,7 +485,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             if role:
                 add(fs, p, "person.title.full_name", "full", role=role, cue=m.group(), title_end=e)
             else:
-                add(fs, p, "person.title.full_name", "full", title_end=e)
+                add(fs, p, "person.title.full_name", "full", title_end=e, cue=m.group())
             continue
         if p >= 2 and text[p - 2:p] in d.compounds:
             s = p - 2
@@ -526,6 +536,23 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         e, kind = _name_at(text, m.end(), d, full=m.group() in d.verb_before_full)
         if e > 0:
             add(m.end(), e, "person.verb.after", kind)
+    # 6a. 刑侦大队李振华、郭帅两名民警: names standing before a count of officers
+    for m in d.officer_count_re.finditer(text):
+        names: list[tuple[int, int, str]] = []
+        end = m.start()
+        while True:
+            hit = next(((s, e, k) for s in (end - 3, end - 2) if s >= 0
+                        for e, k in [_name_at(text, s, d)] if e == end and k == "full"), None)
+            if hit is None:
+                break
+            names.append(hit)
+            if hit[0] > 0 and text[hit[0] - 1] in "、和与及":
+                end = hit[0] - 1
+                continue
+            break
+        if names and _plausible(text, names[-1][0], names[-1][1], "full", d):
+            for s, e, k in names:
+                add(s, e, "person.cue.officer_count", k, role="officer", cue=m.group())
     # 6b. 家住谷亭街道的赵雅琴: a name after a residence phrase
     for m in d.resident_re.finditer(text):
         e, kind = _name_at(text, m.end(), d)
@@ -673,10 +700,15 @@ def _open_role(ctx: Context, cand: Candidate, d: _Data) -> tuple[str, str]:
 
 def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]:
     left = _left(ctx, cand.start)
+    cue_role = cand.data.get("role")
+    if (cand.start > 0 and ctx.text[cand.start - 1] in "“\"" and (cue_role or cand.data.get("kind") == "title")
+            and d.alias_re.search(left)):
+        # 自称是外地公安机关的“孙警官”: a quoted alias after 自称 is the fraudster, not the person impersonated
+        fire("person.role.left.alias")
+        return "suspect", "context"
     if d.pretend_re.search(left):
         fire("person.role.pretend")
         return "other", "pretend"
-    cue_role = cand.data.get("role")
     if cue_role and cand.data.get("kind") == "title" and d.alias_re.search(left):
         # 自称“张警官”: the title is the alias a fraudster uses, not a police post
         fire("person.role.left.alias")
@@ -777,7 +809,7 @@ def _same_surname_role(name: str, first: dict[str, str], cands: list[Candidate])
     >>> _same_surname_role("王先生", {"王浩": "officer", "王小明": "victim"}, []) is None
     True
     """
-    sur = name[:-2]
+    sur = name[1:] if name[:1] in "小老" and len(name) in (2, 3) else name[:-2]
     same = {n for n in first if n.startswith(sur) and len(n) - len(sur) in (1, 2) and "某" not in n
             and not n.endswith(("先生", "女士", "小姐"))}
     same |= {c.value["name"] for c in cands if c.value and c.data.get("kind") == "full"
@@ -787,22 +819,48 @@ def _same_surname_role(name: str, first: dict[str, str], cands: list[Candidate])
     return first.get(same.pop())
 
 
+def _addressed(c: Candidate, d: _Data) -> bool:
+    """A private person named the way police news names the public: surname + 先生/女士/小姐 (with or without
+    the given name), or after an open cue (市民, 村民, 男子…)."""
+    return (c.rule_id == "person.title.honorific" or c.data.get("cue") in d.honorifics
+            or c.data.get("cue") in d.open_cues)
+
+
 def finalize(cands: list[Candidate], ctx: Context) -> None:
-    """A name seen once with a role keeps it for its other mentions in the article."""
+    """A name seen once with a role keeps it for its other mentions in the article: a role from a cue
+    or a strong context first, else one from a weak context (a generic verb, an open cue's sentence)."""
     first: dict[str, str] = {}
+    weak: dict[str, str] = {}
     for c in cands:
         src = c.data.get("role_src")
         if c.value and src in ("cue", "byline", "context", "coord", "known"):
             first.setdefault(c.value["name"], c.role or "other")
+        elif c.value and src == "weak":
+            weak.setdefault(c.value["name"], c.role or "other")
+    d = _data(ctx.rules)
+    fraud = None
     for c in cands:
         src = c.data.get("role_src")
-        if c.value and src in ("default", "weak", "open") and c.value["name"] in first:
+        if not c.value:
+            continue
+        name = c.value["name"]
+        if src in ("default", "weak", "open") and name in first:
             fire("person.role.open_cue" if src == "open" else "person.role.known")
-            c.role = first[c.value["name"]]
-        elif c.value and c.data.get("role_src") == "default" and c.rule_id == "person.title.honorific":
-            role = _same_surname_role(c.value["name"], first, cands)
+            c.role = first[name]
+        elif src in ("default", "open") and name in weak:
+            fire("person.role.known")
+            c.role = weak[name]
+        elif src == "default" and c.rule_id in ("person.title.honorific", "person.title.xiao_lao"):
+            role = _same_surname_role(name, {**weak, **first}, cands)
             if role:
                 fire("person.role.same_surname")
                 c.role = role
+        if c.role == "other" and src in ("default", "open") and _addressed(c, d):
+            if fraud is None:
+                fraud = bool(d.fraud_story_re.search(ctx.text, ctx.start, ctx.end or len(ctx.text)))
+            if fraud:
+                # 刘先生 / 市民陈某 in a fraud story, placed by no rule: police news names its fraud victims so
+                fire("person.role.fraud_addressed")
+                c.role = "victim"
     for name, role in first.items():
         ctx.person_roles.setdefault(name, role)
