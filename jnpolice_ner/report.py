@@ -557,6 +557,8 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         elif stopped and intent.search(clause):
             fire("report.money.intent")
             at_risk.append(e)
+        elif cues.hit("report.money.not_lost", clause) and not cues.hit("report.money.lost", clause):
+            continue
         elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
             lost.append(e)
     if lost:
