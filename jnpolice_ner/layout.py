@@ -61,7 +61,21 @@ class _Config:
         f = rules["layout"]
         self.dateline_rules = [r for r in f.rules if r.id.startswith("layout.dateline.")]
         self.furniture_re = f.rule("layout.furniture.stamp").compiled
-        self.credit_re = f.rule("layout.credit.line").compiled
+        # credit lines of page furniture (layout.credit.*): role word, separator, names; one or more a line
+        credit_roles = sorted(f.extra("credit_roles", []), key=len, reverse=True)
+        self.credit_roles = set(credit_roles)
+        self.credit_max = int(f.extra("credit_line_max_chars", 60))
+        credit_alt = "|".join(regex.escape(w) for w in credit_roles) or "(?!)"
+        role_sep = regex.escape(f.extra("credit_role_separators", "：:"))
+        credit_sep = regex.escape(f.extra("credit_separators", "|"))
+        # the gap before the next credit: spaces, or a credit separator with optional spaces around it
+        gap = rf"(?:\s+(?:[{credit_sep}]\s*)?|[{credit_sep}]\s*)"
+        next_credit = rf"(?:{credit_alt})(?:\s*[{role_sep}]|\s)"
+        self.credit_item_re = regex.compile(
+            rf"(?P<role>{credit_alt})(?:\s*[{role_sep}]\s*|\s+)"
+            rf"(?P<names>[\p{{Han}}·][\p{{Han}}·、\s]{{1,29}}?)(?={gap}{next_credit}|\s*$)"
+        )
+        self.credit_gap_re = regex.compile(gap)
         self.markers = f.extra("byline_markers", "□")
         roles: dict[str, str] = f.extra("byline_roles", {})
         self.roles = dict(sorted(roles.items(), key=lambda kv: -len(kv[0])))
@@ -146,7 +160,7 @@ def classify_lines(text: str, cfg: _Config) -> list[_Line]:
             ln.kind, ln.level, ln.text = "heading", len(m.group(1)), _strip_markup(m.group(2))
         elif _is_byline(ln, cfg):
             ln.kind = "byline"
-        elif len(ln.raw) <= 40 and cfg.credit_re.match(ln.raw):
+        elif len(ln.raw) <= cfg.credit_max and parse_credits(ln.raw, cfg):
             ln.kind = "credit"
         elif len(ln.raw) <= 60 and cfg.furniture_re.match(ln.raw):
             ln.kind = "furniture"
@@ -226,6 +240,43 @@ def parse_byline(s: str, offset: int, cfg: _Config, default_role: str = "reporte
                         out.append((offset + ws + i + a, offset + ws + i + b, role))
             i = j
         pos = m.end()
+    return out
+
+
+def parse_credits(s: str, cfg: _Config) -> list[tuple[str, int, int]]:
+    """The credits of a credit line, ``[(role word, names start, names end), …]``; [] when ``s`` is
+    not a credit line (every part of it must be a credit: role word, separator, names).
+
+    >>> cfg = _config(load_rules())
+    >>> [(r, "编辑：张三 审核/李四、王五"[a:b]) for r, a, b in parse_credits("编辑：张三 审核/李四、王五", cfg)]
+    [('编辑', '张三'), ('审核', '李四、王五')]
+    """
+    out: list[tuple[str, int, int]] = []
+    pos, n = 0, len(s)
+    while True:
+        m = cfg.credit_item_re.match(s, pos)
+        if m is None:
+            return []
+        out.append((m.group("role"), m.start("names"), m.end("names")))
+        pos = m.end()
+        g = cfg.credit_gap_re.match(s, pos)
+        if g is not None:
+            pos = g.end()
+        if pos >= n or not s[pos:].strip():
+            return out
+
+
+def parse_credit_names(s: str, offset: int, cfg: _Config) -> list[tuple[int, int]]:
+    """Names of one credit (``李四、王五``, ``胡立荣 李明``) with page offsets; role words and
+    collective credits (编辑部) are not names; names run together are split by surname."""
+    out: list[tuple[int, int]] = []
+    for m in _TOKEN_RE.finditer(s):
+        word = m.group(0)
+        if word in cfg.credit_roles or word in cfg.collective:
+            continue
+        for a, b in _split_names(word, cfg):
+            if b - a >= 2:
+                out.append((offset + m.start() + a, offset + m.start() + b))
     return out
 
 
@@ -440,14 +491,14 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
                 off = first_para.start + im.start(1)
                 names.extend(parse_byline(norm[off:off + len(im.group(1))], off, cfg))
     for cl in credits:
-        m = cfg.credit_re.match(norm[cl.start:cl.end])
-        fire("layout.credit.line")
-        off = cl.start + m.start("names")
-        for s, e, _ in parse_byline(norm[off:cl.start + m.end("names")], off, cfg):
-            seg.candidates.append(Candidate(
-                "PERSON", s, e, "person.byline.editor", score=0.9, priority=10, role="other",
-                value={"name": text[s:e], "anonymized": False},
-            ))
+        found = parse_credits(norm[cl.start:cl.end], cfg)
+        fire("layout.credit.multi" if len(found) > 1 else "layout.credit.line")
+        for _, a, b in found:
+            for s, e in parse_credit_names(norm[cl.start + a:cl.start + b], cl.start + a, cfg):
+                seg.candidates.append(Candidate(
+                    "PERSON", s, e, "person.byline.editor", score=0.9, priority=10, role="other",
+                    value={"name": text[s:e], "anonymized": False},
+                ))
     for s, e, role in names:
         name = text[s:e]
         (seg.reporters if role == "reporter" else seg.correspondents).append(name)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from jnpolice_ner import parse_page
-from jnpolice_ner.layout import _config, parse_byline, segment
+from jnpolice_ner.layout import _config, parse_byline, parse_credits, segment
 from jnpolice_ner.ruleset import load_rules
 
 
@@ -113,3 +113,49 @@ def test_sample_page_layout():
     assert segs[0].correspondents == ["孔德明", "周雨桐"]  # wrapped byline
     assert any("join" in r for r in segs[0].repairs)
     assert segs[2].correspondents == ["颜廷波"]  # byline before its headline
+
+
+_CREDIT_ARTICLE = "## 民警帮老人找回走失的孙子\n\n**本报汶上讯** 5月3日，一名老人在集市上与孙子走散，民警半小时后将孩子找回。\n\n"
+
+
+@pytest.mark.parametrize("line,names", [
+    ("编辑：曹雨晴\u3000审核：任志刚", ["曹雨晴", "任志刚"]),
+    ("责任编辑 刘欣然  校对 马骁", ["刘欣然", "马骁"]),
+    ("编辑/吕方 审核/施文涛 终审/窦立群", ["吕方", "施文涛", "窦立群"]),
+    ("编辑：郑晓岚 | 审核：韦国栋、邹明 / 终审：窦立群", ["郑晓岚", "韦国栋", "邹明", "窦立群"]),
+    ("美编 严可欣 编审 尤海波 柯振宇", ["严可欣", "尤海波", "柯振宇"]),
+    ("责任校对：车敏；值班主任：柯振宇", ["车敏", "柯振宇"]),
+    ("责任编辑：王立新", ["王立新"]),
+])
+def test_credit_line_names_are_persons_with_role_other(line, names):
+    """Every credit of an editor/reviewer line is read; its names are PERSON (role other), role words never."""
+    from jnpolice_ner import extract_entities
+
+    text = _CREDIT_ARTICLE + line
+    off = len(_CREDIT_ARTICLE)
+    persons = [e for e in extract_entities(text, issue_date="2024-05-06") if e.label == "PERSON"]
+    credit = [e for e in persons if e.start >= off]
+    want = [(off + line.index(n), off + line.index(n) + len(n), n) for n in names]
+    assert [(e.start, e.end, e.text) for e in credit] == want
+    assert all(e.role == "other" and e.explanation == "person.byline.editor" for e in credit)
+    assert not any(e.text in ("校对", "审核", "终审", "编审", "美编", "责任校对", "值班主任") for e in persons)
+
+
+@pytest.mark.parametrize("line", [
+    "编辑部接到读者来信，反映小区门口积水。",  # text, not a credit
+    "编辑：张三，李四提供线索",  # punctuation inside names
+    "审核通过后，民警为群众办理了证件。",
+])
+def test_not_a_credit_line(line):
+    assert parse_credits(line, _config(load_rules())) == []
+
+
+def test_credit_line_fires_its_rule():
+    from jnpolice_ner.trace import recording
+
+    with recording() as fired:
+        segment(_CREDIT_ARTICLE + "责任编辑 刘欣然  校对 马骁")
+    assert "layout.credit.multi" in fired and "layout.credit.line" not in fired
+    with recording() as fired:
+        segment(_CREDIT_ARTICLE + "编辑 胡立荣 李明")
+    assert "layout.credit.line" in fired and "layout.credit.multi" not in fired
