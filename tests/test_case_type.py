@@ -32,6 +32,21 @@ def spans(text: str) -> list[tuple[str, str]]:
     ("主动应对金融风险，维护金融安全", []),
     ("“公安主导，金融、税务、保险配合”", []),
     ("市局食药环侦大队", []),
+    # the longest mention of a national class name or of 交通肇事逃逸 wins
+    ("该中队侦破交通肇事逃逸案件3起", [("交通肇事逃逸", "traffic")]),
+    ("冒充公检法诈骗、虚假网络贷款诈骗、网络游戏虚假交易诈骗和冒充电商物流客服诈骗",
+     [("冒充公检法诈骗", "fraud.impersonate_official"), ("虚假网络贷款诈骗", "fraud.loan"),
+      ("网络游戏虚假交易诈骗", "fraud.game_trade"), ("冒充电商物流客服诈骗", "fraud.customer_service")]),
+    ("刷单返利诈骗、虚假投资理财诈骗和网络婚恋交友诈骗",
+     [("刷单返利诈骗", "fraud.brushing"), ("虚假投资理财诈骗", "fraud.investment"),
+      ("网络婚恋交友诈骗", "fraud.romance")]),
+    # class stems that name a fraudulent act share the head: each is a conjunct
+    ("冒充公检法、虚假网络贷款和冒充电商物流客服诈骗",
+     [("冒充公检法", "fraud.impersonate_official"), ("虚假网络贷款", "fraud.loan"),
+      ("冒充电商物流客服诈骗", "fraud.customer_service")]),
+    # a generic noun of a class is no conjunct
+    ("孩子沉迷网络游戏和网络赌博", [("网络赌博", "gambling")]),
+    ("投资理财和刷单诈骗", [("刷单诈骗", "fraud.brushing")]),
 ])
 def test_spans(text, expected):
     assert spans(text) == expected

@@ -86,3 +86,40 @@ def test_odd_input(text):
 def test_invalid_calendar_day_is_dropped():
     assert parse_date("2月30日", "2016-08-20") is None
     assert dates("2月30日，他报警。") == []
+
+
+def test_weeks_from_the_issue_date():
+    """上周/本周/下周 are the Monday–Sunday weeks around the issue date (a day interval, like 上旬)."""
+    assert parse_date("上周", "2025-03-21") == {"iso": "2025-03-10/2025-03-16", "granularity": "day"}
+    assert parse_date("上个星期", "2025-03-17") == {"iso": "2025-03-10/2025-03-16", "granularity": "day"}
+    assert parse_date("本周", "2025-03-23") == {"iso": "2025-03-17/2025-03-23", "granularity": "day"}
+    assert parse_date("下周", "2024-12-30") == {"iso": "2025-01-06/2025-01-12", "granularity": "day"}
+    assert parse_date("上周日晚上", "2025-03-21") == {"iso": "2025-03-16", "granularity": "day",
+                                                   "part_of_day": "evening"}
+    # without an issue date the span stays, with no value (as for 昨天)
+    assert dates("上周，他在网上被骗。", issue=None) == [("上周", None)]
+
+
+def test_week_words_inside_other_words():
+    assert dates("他在楼下周围转了一圈，这周边都是农田。") == []
+    assert [t for t, _ in dates("上周五名嫌疑人落网，上周一直下雨。")] == ["上周", "上周"]
+    assert [t for t, _ in dates("民警找上周某了解情况。")] == []
+
+
+def test_year_counted_from_the_issue_date_stops_at_a_recent_day():
+    """date.year_anchor.recent_day: 去年10月 anchors later month-days, except a day within 31 days
+    before the issue date (the story has come up to the present); an explicit year always anchors."""
+    text = "去年10月，王某开始在网上推销假冒保健品。12月1日凌晨，民警在其住处将其抓获。"
+    assert dates(text, issue="2024-12-06")[1] == ("12月1日凌晨", {"iso": "2024-12-01", "granularity": "day",
+                                                              "part_of_day": "night"})
+    text = "去年10月，张某在网上认识了一名网友。11月，他又被骗走3万元。"
+    assert dates(text, issue="2024-12-06")[1] == ("11月", {"iso": "2023-11", "granularity": "month"})
+    text = "去年10月，张某在网上认识了一名网友。11月20日，他又被骗走3万元。"
+    assert dates(text, issue="2025-03-01")[1][1]["iso"] == "2024-11-20"
+    text = "前年10月，张某开始作案。11月30日，他被抓获。"
+    assert dates(text, issue="2024-12-06")[1][1]["iso"] == "2024-11-30"
+    text = "2023年10月，王某开始在网上推销假冒保健品。12月1日凌晨，民警在其住处将其抓获。"
+    assert dates(text, issue="2024-12-06")[1][1]["iso"] == "2023-12-01"
+    # after the story reached the present, the anchor is gone
+    text = "去年10月，王某开始推销假冒保健品。12月1日凌晨，他被抓获。11月2日，同伙已先行落网。"
+    assert dates(text, issue="2024-12-06")[2][1]["iso"] == "2024-11-02"

@@ -71,3 +71,16 @@ def test_several_amounts_in_one_sentence():
 def test_odd_input(text):
     for c in recognize(text, load_rules()):
         assert 0 <= c.start < c.end <= len(text)
+
+
+def test_qianwan_adverb_is_no_amount():
+    """money.negative.adverb: 千万/万万 before a negation or an imperative, or with nothing after it
+    that ends an amount, is the adverb "by all means"; an amount in the same words stays money."""
+    assert money("诈骗套路再多，千万不要转账。") == []
+    assert money("防范诈骗，千万记住不转账。") == []
+    assert money("骗子话术多，转账路上千万小心。") == []
+    assert money("诈骗分子狡猾，千万提高警惕。") == []
+    assert money("该案涉案金额达千万。") == [("千万", {"amount": 10_000_000, "currency": "CNY", "qualifier": "exact"})]
+    assert money("诈骗团伙骗取资金上千万，受害人众多。")[0][0] == "上千万"
+    assert money("被骗千万元的案件告破。")[0][0] == "千万元"
+    assert money("被骗近千万，他追悔莫及。")[0][0] == "近千万"

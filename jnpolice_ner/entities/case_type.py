@@ -9,6 +9,8 @@ Surface forms handled (span ← text):
 - ``电信诈骗`` ← ``跨省电信诈骗案件``, ``诈骗`` ← ``诈骗分子``, ``涉嫌诈骗``, ``诈骗罪``
 - ``环境犯罪``, ``食品药品违法犯罪``, ``食药环犯罪`` (head kept: the rest names only a domain)
 - ``金融``, ``涉税``, ``保险``, ``电信网络诈骗`` ← ``金融、涉税、保险、电信网络诈骗犯罪``
+- ``冒充公检法``, ``虚假网络贷款诈骗`` ← ``冒充公检法、虚假网络贷款诈骗`` (a ★ class stem that names
+  a fraudulent act by itself is a conjunct too; ``stem_conjunct_marks``)
 - none in ``被诈骗``, ``诈骗4800余元``, ``盗窃电动车300余辆``, ``反诈宣传``
 
 >>> [(s, e, c["code"]) for s, e, _, c in find_spans("严防金融、保险、电信网络诈骗犯罪")]
@@ -73,6 +75,8 @@ def _compile(rules: RuleSet) -> _Compiled:
     suffixes = rf.extra("stem_suffixes", [])
     heads = rf.extra("domain_heads", [])
     out.separators = sorted(rf.extra("conjunct_separators", []), key=len, reverse=True)
+    marks = list(rf.extra("stem_conjunct_marks", []) or [])
+    min_len = int(rf.extra("stem_conjunct_min_length", 4) or 4)
     for r in rf.rules:
         kind = r.extra("kind")
         if r.pattern is not None:
@@ -82,6 +86,10 @@ def _compile(rules: RuleSet) -> _Compiled:
         term = _Term(r.id, kind, r.extra("code"), r.extra("codes"))
         if kind == "stem":
             surfaces = [s + suf for s in r.extra("stems", []) for suf in suffixes]
+            # a stem naming a fraudulent act by itself is a conjunct too (冒充公检法、虚假网络贷款诈骗)
+            for s in r.extra("stems", []):
+                if len(s) >= min_len and any(mk in s for mk in marks):
+                    out.conjuncts.setdefault(s, term)
         elif kind == "domain":
             surfaces = [s + h for s in r.extra("stems", []) for h in heads]
         else:

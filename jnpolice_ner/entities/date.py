@@ -3,7 +3,8 @@
 Surface forms it handles (annotation.md): ``7月22日中午`` (day, part_of_day noon), ``今年2月份``
 (month), ``2015年`` (year), ``8月8日至10日`` (``2016-08-08/2016-08-10``), ``4月9日11时许`` (time 11:00,
 approximate), ``2025年04月02日 20:02``, ``今年``/``去年``, ``当天``/``次日`` (the date last mentioned),
-``昨天`` (from the issue date), ``5月中旬`` (a day interval), ``大年初一`` (a lunar day).
+``昨天`` (from the issue date), ``5月中旬`` (a day interval), ``大年初一`` (a lunar day), ``上周``
+(the Monday–Sunday week before the issue date's, a day interval; ``上周五`` a day).
 
 Year choices (documented in rules/date.yaml and the report):
 
@@ -11,6 +12,9 @@ Year choices (documented in rules/date.yaml and the report):
   together with a month (``2015年3月5日…8月10日`` → 2015-08-10; ``date.year_anchor``), unless
   that would fall after the issue date; otherwise the issue date's year, or the year before when
   that would fall after the issue date; with neither, ``--MM-DD`` / ``--MM``;
+* a year counted from the issue date (``去年10月``) anchors too, except for a month-day that in the
+  issue year lies within ``recent_days`` before the issue date: the story has come up to the
+  present (``去年10月…12月1日凌晨收网``, issue 2024-12-06 → 2024-12-01; ``date.year_anchor.recent_day``);
 * a year alone (``自2015年以来``) does not anchor later dates;
 * an anaphoric word (``当天``) with no earlier day in the article, a deictic word with no issue date,
   and a bare day (``10日``) with no month to take keep their span with ``value`` None;
@@ -46,8 +50,8 @@ ORDER = 40
 
 _CONNECTORS = "至到~～-—－"
 #: the named groups the resolver reads (rules/date.yaml documents them)
-_GROUPS = ("y", "m", "m2", "d", "dy", "ay", "amo", "dd", "dmo", "ad", "ld", "lm", "lnewyear", "xun", "medge",
-           "yedge", "yx", "pod", "hh", "mi", "half", "approx")
+_GROUPS = ("y", "m", "m2", "d", "dy", "ay", "amo", "dd", "dmo", "dw", "wd", "wend", "ad", "ld", "lm", "lnewyear",
+           "xun", "medge", "yedge", "yx", "pod", "hh", "mi", "half", "approx")
 #: how far past its start a date expression is matched (``regex`` matching is bounded by it)
 _WINDOW = 80
 _QUOTE_OPEN, _QUOTE_CLOSE = "“「『", "”」』"
@@ -68,6 +72,9 @@ class _Compiled:
         self.anaphoric_years: dict[str, int] = dict(f.extra("anaphoric_years") or {})
         self.deictic_days: dict[str, int] = dict(f.extra("deictic_days") or {})
         self.deictic_months: dict[str, int] = dict(f.extra("deictic_months") or {})
+        self.deictic_weeks: dict[str, int] = dict(f.extra("deictic_weeks") or {})
+        self.weekdays: dict[str, int] = dict(f.extra("weekdays") or {})
+        self.recent_days = int(f.extra("recent_days") or 31)
         self.anaphoric_days: dict[str, int] = dict(f.extra("anaphoric_days") or {})
         self.anaphoric_months: dict[str, int] = dict(f.extra("anaphoric_months") or {})
         self.anaphoric_pod: dict[str, str] = dict(f.extra("anaphoric_part_of_day") or {})
@@ -91,6 +98,10 @@ class _Compiled:
             "ANAPHORIC_YEAR": _alternation(list(self.anaphoric_years)),
             "DEICTIC_DAY": _alternation(list(self.deictic_days)),
             "DEICTIC_MONTH": _alternation(list(self.deictic_months)),
+            "DEICTIC_WEEK": _alternation(list(self.deictic_weeks)),
+            "WEEK_NOT_BEFORE": regex.escape(str(f.extra("week_not_before") or "")),
+            "WEEK_NOT_AFTER": regex.escape(str(f.extra("week_not_after") or "")),
+            "WEEKDAY_NOT_AFTER": regex.escape(str(f.extra("weekday_not_after") or "")),
             "ANAPHORIC_DAY": _alternation(list(self.anaphoric_days)),
             "ANAPHORIC_MONTH": _alternation(list(self.anaphoric_months)),
             "LUNAR_MONTH": _alternation(list(self.lunar_months)),
@@ -113,6 +124,7 @@ class _Compiled:
                 self.ids.append((f"r{n}", r.id, r.score))
         self.master = regex.compile("|".join(parts))
         words = [*self.deictic_years, *self.anaphoric_years, *self.deictic_days, *self.deictic_months,
+                 *self.deictic_weeks,
                  *self.anaphoric_days, *self.anaphoric_months]
         self.prefilter = regex.compile(str(f.extra("prefilter")) + "|" + _alternation(words)[3:-1])
 
@@ -181,7 +193,7 @@ def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | N
     g = dict(zip(_GROUPS, m.group(*_GROUPS), strict=True))
     start, end = m.start(), m.end()
     fields: dict[str, Any] = {"kind": "calendar"}
-    word = g.get("dd") or g.get("ad") or g.get("dy") or g.get("dmo") or g.get("ay")
+    word = g.get("dd") or g.get("ad") or g.get("dy") or g.get("dmo") or g.get("ay") or g.get("dw")
     if word:
         for stop in comp.word_stops.get(word, ()):
             if text.startswith(stop, m.start() + len(word)):
@@ -231,6 +243,12 @@ def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | N
         fields.update(kind="deictic_day", off=comp.deictic_days[g["dd"]])
     if g.get("dmo"):
         fields.update(kind="deictic_month", off=comp.deictic_months[g["dmo"]])
+    if g.get("dw"):
+        fields.update(kind="deictic_week", off=comp.deictic_weeks[g["dw"]])
+        if g.get("wd"):
+            fields["wd"] = comp.weekdays[g["wd"]]
+        elif g.get("wend"):
+            fields["wend"] = True
     if g.get("ad"):
         fields.update(kind="anaphoric_day", off=comp.anaphoric_days[g["ad"]])
         if g["ad"] in comp.anaphoric_pod:
@@ -346,6 +364,8 @@ def _remember(cand: Candidate, ctx: Context, value: dict[str, Any]) -> None:
             pass
     if cand.data.get("explicit_year") and value.get("granularity") in ("month", "day") and iso[:4].isdigit():
         st["anchor"] = int(iso.split("/")[-1][:4])
+        # 去年10月: a year counted back from the issue date (see _year_for)
+        st["anchor_relative"] = bool(cand.data.get("relative_year"))
 
 
 def _in_quotes(text: str, start: int, lo: int) -> bool:
@@ -363,6 +383,12 @@ def _year_for(month: int, day: int | None, cand: Candidate, ctx: Context) -> int
     """The year of a month(-day) written without one (anchor, then the issue date)."""
     issue = ctx.issue_date
     anc = _anchor(cand, ctx)
+    if anc is not None and anc != getattr(issue, "year", None) and _recent_day(month, day, ctx):
+        # 去年10月…12月1日凌晨收网 (issue 2024-12-06): the story has come up to the present
+        st = _state(ctx)
+        st["anchor"] = None
+        fire("date.year_anchor.recent_day")
+        anc = None
     if anc is not None:
         y = anc
         probe = _safe_date(y, month, day or 1)
@@ -376,6 +402,17 @@ def _year_for(month: int, day: int | None, cand: Candidate, ctx: Context) -> int
     if probe is None:
         probe = _dt.date(issue.year, month, 1)
     return issue.year - 1 if probe > issue else issue.year
+
+
+def _recent_day(month: int, day: int | None, ctx: Context) -> bool:
+    """Whether a month-day after a year counted from the issue date (去年, 前年) is read in the issue
+    year: it has a day and, in the issue year, lies on or within ``recent_days`` before the issue
+    date (rules/date.yaml, ``date.year_anchor.recent_day``)."""
+    issue = ctx.issue_date
+    if day is None or issue is None or not _state(ctx).get("anchor_relative"):
+        return False
+    probe = _safe_date(issue.year, month, day)
+    return probe is not None and 0 <= (issue - probe).days <= _compiled(ctx.rules).recent_days
 
 
 def _lunar_to_date(y: int, lm: int, ld: int, comp: _Compiled) -> tuple[_dt.date, bool] | None:
@@ -492,7 +529,7 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     kind = a["kind"]
     issue = ctx.issue_date
     value: dict[str, Any] | None = None
-    if kind == "deictic_day":
+    if kind in ("deictic_day", "deictic_week"):
         base = issue
         if _in_quotes(ctx.text, cand.start, ctx.start):
             # quoted speech: relative to the scene, i.e. the day last mentioned in this paragraph
@@ -502,14 +539,12 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
                 base = scene
                 fire("date.quoted_speech")
             if base is not None:
-                day = base + _dt.timedelta(days=a["off"])
-                value = {"iso": day.isoformat(), "granularity": "day"}
+                value = _deictic_value(a, base)
                 _clock(a, value)
             cand.value = value  # a quoted 昨天 does not move the scene
             return True
         if base is not None:
-            day = base + _dt.timedelta(days=a["off"])
-            value = {"iso": day.isoformat(), "granularity": "day"}
+            value = _deictic_value(a, base)
     elif kind == "deictic_month":
         if issue is not None:
             y, m = issue.year, issue.month + a["off"]
@@ -530,6 +565,7 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         if first is not None:
             iso, gran, year, explicit = first
             cand.data["explicit_year"] = explicit
+            cand.data["relative_year"] = "dy" in a
             value = {"iso": iso, "granularity": gran}
             b = cand.data.get("b")
             if b is not None:
@@ -547,6 +583,27 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         _remember(cand, ctx, value)
     cand.value = value
     return True
+
+
+def _deictic_value(a: dict[str, Any], base: _dt.date) -> dict[str, Any]:
+    """The value of 昨天 (``deictic_day``) or 上周 (``deictic_week``) counted from ``base``.
+
+    A week runs Monday–Sunday and is a day interval (like 上旬); a weekday gives that day, 末 the
+    Saturday–Sunday.
+
+    >>> _deictic_value({"kind": "deictic_week", "off": -1}, _dt.date(2025, 3, 21))
+    {'iso': '2025-03-10/2025-03-16', 'granularity': 'day'}
+    >>> _deictic_value({"kind": "deictic_week", "off": -1, "wd": 4}, _dt.date(2025, 3, 21))
+    {'iso': '2025-03-14', 'granularity': 'day'}
+    """
+    if a["kind"] == "deictic_day":
+        return {"iso": (base + _dt.timedelta(days=a["off"])).isoformat(), "granularity": "day"}
+    monday = base - _dt.timedelta(days=base.weekday()) + _dt.timedelta(weeks=a["off"])
+    if "wd" in a:
+        return {"iso": (monday + _dt.timedelta(days=a["wd"])).isoformat(), "granularity": "day"}
+    lo = monday + _dt.timedelta(days=5 if a.get("wend") else 0)
+    hi = monday + _dt.timedelta(days=6)
+    return {"iso": f"{lo.isoformat()}/{hi.isoformat()}", "granularity": "day"}
 
 
 def _finer(a: str, b: str) -> str:

@@ -50,6 +50,9 @@ class _Compiled:
         self.kuai_follow = set(f.extra("kuai_follow") or "")
         self.yuan_stop = set(f.extra("yuan_stop") or "")
         self.classifiers = set(f.extra("classifiers") or "")
+        self.adverb_words = frozenset(f.extra("adverb_words") or ())
+        self.adverb_follow = tuple(sorted(f.extra("adverb_follow") or (), key=len, reverse=True))
+        self.adverb_amount_follow = set(f.extra("adverb_amount_follow") or "")
         cues = list(f.extra("context_cues") or [])
         self.cue_re = regex.compile(_alternation(cues)) if cues else None
         # what may follow a numeral run for it to be worth trying (units, currency, qualifiers, ranges)
@@ -187,6 +190,9 @@ def _candidate(text: str, m: Any, rule_id: str, rule: Any, comp: _Compiled, bare
         core = "".join(c for c in num if c not in t.more)
         if not core or core[-1] not in comp.bare_mags:
             return None
+        if _adverb(text, num, end, gd, comp):
+            fire("money.negative.adverb")
+            return None
         nxt = text[end] if end < len(text) else ""
         if nxt and (nxt in comp.classifiers or nxt.isdigit() or nxt in t.digits or nxt in t.units):
             fire("money.negative.classifier")
@@ -240,6 +246,25 @@ def _candidate(text: str, m: Any, rule_id: str, rule: Any, comp: _Compiled, bare
     if qualifier == "range" and high is not None:
         value["amount_max"] = numerals.tidy(high)
     return Candidate(LABEL, start, end, rule_id, score=rule.score, data={"value": value})
+
+
+def _adverb(text: str, num: str, end: int, gd: dict[str, Any], comp: _Compiled) -> bool:
+    """Whether a bare amount is the adverb 千万/万万 (rules/money.yaml, ``money.negative.adverb``).
+
+    >>> from jnpolice_ner.ruleset import load_rules
+    >>> [c.start for c in recognize("诈骗套路千万别信，被骗千万。", load_rules())]
+    [11]
+    """
+    t = numerals.tables(comp.rules)
+    word = num.lstrip("".join(t.reaching))
+    if word not in comp.adverb_words:
+        return False
+    after = text[end:end + 4]
+    if after.startswith(comp.adverb_follow):
+        return True
+    # a bare 千万 with nothing before or after it that makes it a number: the adverb
+    plain = word == num and not (gd.get("tq") or gd.get("lq") or gd.get("cp"))
+    return plain and bool(after) and after[0] not in comp.adverb_amount_follow
 
 
 def _has_cue(text: str, start: int, window: int, comp: _Compiled) -> bool:
