@@ -39,3 +39,30 @@ def test_value_of_branch_place():
                                   "1万" * 200000, "某" * 30000 + "有限公司"])
 def test_any_string(text):
     org.recognize(text, load_rules())
+
+
+@pytest.mark.parametrize("text,adcode", [
+    # a place at the start of a company name is a city or county, not a same-named town (微山县南阳镇)
+    ("南阳启明信息科技有限公司", "411300"),
+    ("南阳启明物流公司", "411300"),
+    ("家住卧龙区的陈女士在南阳启明信息科技有限公司做出纳。", "411300"),
+    # same-named counties are told apart by the article's places (北京 → 朝阳区, not 长春 or 朝阳市)
+    ("家住北京市海淀区的李某在朝阳恒信科技有限公司上班。", "110105"),
+])
+def test_company_place_prefix_is_county_or_higher(text, adcode):
+    (e,) = [e for e in extract_entities(text, issue_date="2025-03-21") if e.label == "ORG"]
+    assert e.value["place"]["adcode"] == adcode, e.value
+
+
+@pytest.mark.parametrize("text,spans", [
+    ("她在附近的聚源祥超市买完菜", ["聚源祥超市"]),
+    ("一家名叫隆盛汽修厂的维修店", ["隆盛汽修厂"]),
+    ("从宏达五金店和红星食品厂各盗走一批货", ["宏达五金店", "红星食品厂"]),
+    ("在一家超市、该超市、附近超市和大型超市", []),
+    ("进入超市后，他把车开进修理厂里，又去了这家饭店", []),
+    ("他在小卖部门口等人，门店和工厂都已关门", []),
+])
+def test_shop_spans(text, spans):
+    rules = load_rules()
+    got = sorted((c.start, text[c.start:c.end]) for c in org.recognize(text, rules))
+    assert [s for _, s in got] == spans

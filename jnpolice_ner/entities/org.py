@@ -3,8 +3,10 @@ procuratorates, government departments named with their place, media outlets).
 
 Forms handled: ``深圳市兴业银行`` (name 兴业银行, place 深圳市), ``农业银行`` → 中国农业银行,
 ``上海银联`` → 中国银联, ``中国刑警学院`` → 中国刑事警察学院, ``济宁市食药监`` →
-济宁市食品药品监督管理局, ``金乡县人民法院``, ``上海某信息科技有限公司``. Rules: ``rules/org.yaml``;
-tables: ``rules/lexicons/org_canonical.tsv``, ``org_government.tsv``.
+济宁市食品药品监督管理局, ``金乡县人民法院``, ``上海某信息科技有限公司``, trade names without 有限公司
+(``顺通物流公司``, shops: ``聚源祥超市``, ``隆盛汽修厂``). The place at the start of a company or school
+name is a province, city or county read in the article's region (``南阳…有限公司`` → 南阳市). Rules:
+``rules/org.yaml``; tables: ``rules/lexicons/org_canonical.tsv``, ``org_government.tsv``, ``org_industry.txt``.
 
 >>> from jnpolice_ner.ruleset import load_rules
 >>> [c.data["name"] for c in recognize("民警赶到农业银行查询", load_rules())]
@@ -32,6 +34,8 @@ ORDER = 30
 _RUN = regex.compile(r"[\p{Han}A-Za-z0-9]{1,24}$")
 _HAN_RUN = regex.compile(r"[\p{Han}]{1,12}$")
 _ADMIN_END = set("省市县区镇乡道旗州")
+#: levels of the place at the start of a company name (南阳 is 南阳市 there, not a town 南阳镇)
+_PREFIX_LEVELS = ("province", "city", "county")
 
 
 class _Config:
@@ -72,6 +76,15 @@ class _Config:
         self.left_words = sorted(rf.extra("company_left_words") or (), key=len, reverse=True)
         self.left_chars = set(rf.extra("company_left_chars", ""))
         self.bad_chars = set(rf.extra("company_bad_chars", ""))
+        shop = rf.rule("org.shop.trade")
+        self.shop_re = shop.compiled
+        self.shop_max = int(shop.extra("max_name", 10))
+        self.shop_needs_industry = set(shop.extra("needs_industry") or ())
+        self.shop_generic = self.company_generic | set(rf.extra("shop_generic") or ())
+        self.shop_bad_chars = self.bad_chars | set(rf.extra("shop_bad_chars", ""))
+        self.naming_words = tuple(rf.extra("company_naming_words") or ())
+        self.shop_count_end = set(rf.extra("shop_count_end", ""))
+        self.shop_list_end = set(rf.extra("shop_list_end", ""))
         self.surname_chars = set(rules["place"].extra("surname_chars", ""))
         self.given_chars = set("".join(rules.lexicon("person_given_chars")))
 
@@ -246,19 +259,49 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 out.append(Candidate(LABEL, m.start() - len(name), m.end(), "org.company.trade", score=0.65,
                                      data={"name": name + "公司", "kind": "company", "place": place,
                                            "literal": True}))
+    # shops and small businesses named by their trade name: 聚源祥超市, 隆盛汽修厂
+    taken = {c.end for c in out}
+    for m in cfg.shop_re.finditer(text):
+        if m.end() in taken:
+            continue
+        word, start = m.group(0), m.start()
+        for j in range(1, len(word)):
+            # 宏达五金店, 龙姐烟酒店, 铝合金店: an industry word runs into the business word → industry + 店
+            head = text[max(0, start - 4):start + j]
+            if cfg.shop_re.fullmatch(word[j:]) and any(
+                    head.endswith(w) and len(w) > j for w in cfg.industry if len(w) <= len(head)):
+                word, start = word[j:], start + j
+                break
+        got = _trade_name(text, start, cfg, shop=word)
+        if got is not None:
+            name, place = got
+            fire("org.shop.trade")
+            out.append(Candidate(LABEL, start - len(name), m.end(), "org.shop.trade", score=0.6,
+                                 data={"name": name + word, "kind": "company", "place": place,
+                                       "literal": True}))
     return out
 
 
-def _trade_name(text: str, s: int, cfg: _Config) -> tuple[str, str | None] | None:
-    """The trade name (+ industry word) before ``公司`` at ``s``: ``顺通物流``, ``鑫源``; None if generic."""
-    rm = _HAN_RUN.search(text, max(0, s - cfg.trade_max), s)
+def _trade_name(text: str, s: int, cfg: _Config, shop: str = "") -> tuple[str, str | None] | None:
+    """The trade name (+ industry word) before ``公司`` at ``s``: ``顺通物流``, ``鑫源``; None if generic.
+
+    ``shop`` is the business word at ``s`` when it is not 公司 (超市, 汽修厂, 店): the same reading with
+    the shop filters (``org.filter.shop_generic``); 店 and 厂 alone need an industry word (宏达五金店).
+    """
+    rule = "org.filter.shop_generic" if shop else "org.filter.company_generic"
+    generic = cfg.shop_generic if shop else cfg.company_generic
+    bad_chars = cfg.shop_bad_chars if shop else cfg.bad_chars
+    rm = _HAN_RUN.search(text, max(0, s - (cfg.shop_max if shop else cfg.trade_max)), s)
     run = rm.group(0) if rm else ""
     if len(run) < 2 or run.endswith(("有限", "有限责任", "股份有限")):
         return None
+    named = max((run.rfind(w) + len(w) for w in cfg.naming_words if w in run[:-2]), default=0)
+    if named:  # 一家名叫隆盛汽修厂: the name follows the naming word
+        run = run[named:]
     name = _named(run, cfg, 2)
     if name is None:
         return None
-    bounded = len(name) < len(run)
+    bounded = len(name) < len(run) or named > 0
     stripped = True
     while stripped:  # 辖区顺通物流 → 顺通物流
         stripped = False
@@ -273,25 +316,48 @@ def _trade_name(text: str, s: int, cfg: _Config) -> tuple[str, str | None] | Non
             break
     before = text[s - len(name) - 1: s - len(name)] if s - len(name) > 0 else ""
     trade, industry = _industry_split(name, cfg)
+    while shop and industry:  # 晨光日用百货便利店, 安顺手机维修店: every industry word is left out
+        rest, more = _industry_split(trade, cfg)
+        if not more:
+            break
+        trade, industry = rest, more + industry
     if before.isdigit() or not (bounded or not before or before in cfg.left_chars
                                 or (industry and not regex.match(r"\p{Han}", before))):
-        fire("org.filter.company_generic")
+        fire(rule)
+        return None
+    if shop and (shop in cfg.shop_needs_industry and not industry or cfg.shop_re.search(name)):
+        fire(rule)  # 五金店 without a trade name; 饭店、宾馆和网吧 is a list of business words
         return None
     place = None
     for k in range(min(len(name) - 1, 9), 1, -1):
-        v = _unit.place_lookup(name[:k])
-        if v is not None and not v.get("_fallback"):
+        v = _prefix_lookup(name[:k])
+        # a town written short is part of the trade name (鸡黍物流公司), not its place
+        if v is not None and not v.get("_fallback") and (
+                v.get("level") in (*_PREFIX_LEVELS, "country") or name[k - 1] in _ADMIN_END):
             place = name[:k]
             break
     if place and trade.startswith(place):
         trade = trade[len(place):]
     looks_personal = (not industry and 2 <= len(trade) <= 3 and trade[0] in cfg.surname_chars
                       and all(ch in cfg.given_chars for ch in trade[1:]))
-    if (not 2 <= len(trade) <= 4 or any(ch in cfg.bad_chars for ch in trade) or looks_personal
-            or any(g in trade for g in cfg.company_generic) or trade in cfg.industry):
-        fire("org.filter.company_generic")
+    if (not 2 <= len(trade) <= 4 or any(ch in bad_chars for ch in trade) or looks_personal
+            or (shop and (trade[-1:] in cfg.shop_count_end or name[-1:] in cfg.shop_list_end))
+            or any(g in trade for g in generic) or trade in cfg.industry or trade in cfg.left_words):
+        fire(rule)
         return None
     return name, place
+
+
+def _prefix_lookup(name: str) -> dict[str, Any] | None:
+    """PLACE value of a place at the start of a name, a province, city or county when there is one."""
+    mod = _unit._place_mod()
+    fn = getattr(mod, "lookup", None) if mod else None
+    if fn is None:
+        return _unit.place_lookup(name)
+    try:
+        return fn(name, levels=_PREFIX_LEVELS)
+    except Exception:  # pragma: no cover - place module broken
+        return _unit.place_lookup(name)
 
 
 def _industry_split(name: str, cfg: _Config) -> tuple[str, str]:
@@ -302,12 +368,32 @@ def _industry_split(name: str, cfg: _Config) -> tuple[str, str]:
     return name, ""
 
 
+def _prefix_place(written: str, ctx: Context, cand: Candidate) -> dict[str, Any] | None:
+    """PLACE value of the place written at the start of a name, preferring a province, city or
+    county and the article's region (``org.place.prefix_level``); None when PLACE cannot read it."""
+    mod = _unit._place_mod()
+    fn = getattr(mod, "lookup_in_context", None) if mod else None
+    if fn is None:
+        return None
+    try:
+        v = fn(written, ctx, cand, levels=_PREFIX_LEVELS)
+    except Exception:  # pragma: no cover - the plain lookup below still answers
+        return None
+    if v is not None:
+        fire("org.place.prefix_level")
+    return v
+
+
 def resolve(cand: Candidate, ctx: Context) -> bool:
     """Fill ``{"name", "kind", "place"}`` (place: the PLACE value of the written place, or None)."""
     d = cand.data
     code = ctx.dateline.get("adcode") if ctx.dateline else None
     pval = None
-    if d.get("place"):
+    if d.get("place") and d.get("literal"):
+        # the place at the start of a company or school name is a province, city or county of the
+        # article's region: 南阳启明信息科技有限公司 in a Henan article is 南阳市, not a town 南阳镇
+        pval = _prefix_place(d["place"], ctx, cand)
+    if d.get("place") and pval is None:
         pval = _unit.place_lookup(d["place"], code)
         if pval is not None and pval.get("_fallback"):
             pval = {"name": d["place"], "adcode": None, "level": pval.get("level")}

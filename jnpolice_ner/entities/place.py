@@ -605,7 +605,8 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
 
 # -- helpers for other modules -------------------------------------------------------------------
 
-def _lookup(idx: _Index, name: str, context: tuple[str, ...]) -> dict[str, Any] | None:
+def _lookup(idx: _Index, name: str, context: tuple[str, ...],
+            levels: tuple[str, ...] = ()) -> dict[str, Any] | None:
     name = "".join(name.split())
     if len(name) < 2:
         ids = [idx.by_code[c] for c in idx.abbrevs.get(name, []) if c in idx.by_code]
@@ -616,29 +617,48 @@ def _lookup(idx: _Index, name: str, context: tuple[str, ...]) -> dict[str, Any] 
     if got is None or got[0] != len(name):
         return None
     _, data = got
-    eid, _ = idx.pick(data["ids"], list(context))
+    ids = data["ids"]
+    if levels:
+        ids = [h for h in ids if idx.entries[h].value_level in levels] or ids
+    eid, _ = idx.pick(ids, list(context))
     return idx.value(eid, data.get("zone", "") or data.get("village", ""))
 
 
 @functools.lru_cache(maxsize=4096)
-def _lookup_cached(name: str, context_adcode: str | None) -> dict[str, Any] | None:
-    return _lookup(_index(load_rules()), name, (context_adcode,) if context_adcode else ())
+def _lookup_cached(name: str, context_adcode: str | None, levels: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    return _lookup(_index(load_rules()), name, (context_adcode,) if context_adcode else (), levels)
 
 
-def lookup(name: str, context_adcode: str | None = None) -> dict[str, Any] | None:
+def lookup(name: str, context_adcode: str | None = None, levels: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """The PLACE value of a place string, or None.
 
-    ``context_adcode`` (e.g. the dateline's code) decides between same-named divisions.
+    ``context_adcode`` (e.g. the dateline's code) decides between same-named divisions; with
+    ``levels``, only the divisions at those levels compete when there are any.
 
     >>> lookup("山东省济宁市")["level"], lookup("市中区", "370102")["adcode"]
     ('city', '370103')
+    >>> lookup("南阳")["level"], lookup("南阳", levels=("province", "city", "county"))["adcode"]
+    ('town', '411300')
     >>> lookup("民警") is None
     True
     """
     if not name or not isinstance(name, str):
         return None
-    v = _lookup_cached(name, context_adcode)
+    v = _lookup_cached(name, context_adcode, tuple(levels))
     return dict(v) if v else None
+
+
+def lookup_in_context(name: str, ctx: Context, cand: Candidate | None = None,
+                      levels: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    """The PLACE value of ``name`` read inside the article of ``ctx``: same-named divisions are decided
+    as for a PLACE mention (the dateline, the article's places, then the home area). With ``levels``,
+    only the divisions at one of those levels compete when there are any: the place before a company
+    name (南阳|启明信息科技有限公司) is a city or county, not a same-named town elsewhere.
+    """
+    if not name or not isinstance(name, str):
+        return None
+    idx = _index(ctx.rules)
+    return _lookup(idx, name, tuple(_context_codes(idx, ctx, cand)[:8]), tuple(levels))
 
 
 @functools.lru_cache(maxsize=4096)
