@@ -336,6 +336,14 @@ def segment(text: str, rules: RuleSet | None = None) -> list[Segment]:
     return [s for s in segs if s.end > s.start]
 
 
+def _is_subheadline(ln: _Line, cfg: _Config) -> bool:
+    """A subheadline line: ``——…`` (or ``—…``), as a heading or as a short unpunctuated plain line."""
+    if ln.kind == "heading":
+        return bool(ln.text) and ln.raw.lstrip("#").strip().startswith("—")
+    raw = ln.raw.strip()
+    return ln.kind == "para" and raw.startswith("—") and _short_title(ln, cfg)
+
+
 def _short_title(ln: _Line, cfg: _Config) -> bool:
     """A short paragraph with no sentence punctuation: it may be a headline."""
     return (
@@ -385,15 +393,14 @@ def _find_headlines(lines: list[_Line], cfg: _Config) -> list[tuple[int, int]]:
     for i, ln in enumerate(lines):
         if not (ln.kind == "heading" or short_title(ln)):
             continue
-        if ln.kind == "heading" and ln.raw.lstrip("#").strip().startswith(("——", "—")):
+        if _is_subheadline(ln, cfg):
             continue  # a subheadline
         j = next_idx(i)
         hops = 0
         while j is not None and lines[j].kind == "furniture" and hops < 3:
             j, hops = next_idx(j), hops + 1
         follows = lines[j] if j is not None else None
-        if follows is not None and follows.kind == "heading" and follows.text and \
-                follows.raw.lstrip("#").strip().startswith("—"):
+        if follows is not None and _is_subheadline(follows, cfg):
             k = next_idx(j)
             follows = lines[k] if k is not None else None
         is_head = False
@@ -401,8 +408,10 @@ def _find_headlines(lines: list[_Line], cfg: _Config) -> list[tuple[int, int]]:
         if follows is not None and (follows.kind == "byline" or is_dateline_para(follows)):
             is_head = True
         prev = lines[i - 1] if i > 0 else None
-        if prev is not None and prev.kind == "byline" and (i - 1) not in taken_bylines:
-            # a byline standing before its headline (not the wrapped tail of an earlier byline)
+        if (prev is not None and prev.kind == "byline" and (i - 1) not in taken_bylines
+                and not prev.raw.strip().startswith(("（", "("))):
+            # a byline standing before its headline (not the wrapped tail of an earlier byline, and not a
+            # bracketed byline, which closes the article before it: （本报记者 袁某 通讯员 朱某）)
             p2 = lines[i - 2] if i > 1 else None
             if p2 is None or p2.kind != "heading":
                 is_head = True
@@ -435,7 +444,7 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
         h = lines[head_idx]
         seg.headline = _heading_text(text[h.start:h.end])
         after = head_idx + 1
-        if after < stop and lines[after].kind == "heading" and lines[after].raw.lstrip("#").strip().startswith("—"):
+        if after < stop and _is_subheadline(lines[after], cfg):
             seg.subheadline = _heading_text(text[lines[after].start:lines[after].end])
             after += 1
         byline_lines = [ln for ln in lines[first:head_idx] if ln.kind == "byline"]

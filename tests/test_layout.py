@@ -159,3 +159,23 @@ def test_credit_line_fires_its_rule():
     with recording() as fired:
         segment(_CREDIT_ARTICLE + "编辑 胡立荣 李明")
     assert "layout.credit.line" in fired and "layout.credit.multi" not in fired
+
+
+def test_plain_text_subheadline_and_bracketed_byline_closing_the_article_before():
+    """A plain ``——`` line under a headline is its subheadline (not the headline), and a bracketed byline on
+    its own line closes the article above it, even when the next headline follows right after."""
+    page = (
+        "城郊仓库深夜失窃 民警连夜追回货物\n"
+        "——城东派出所快速侦破一起盗窃案\n\n"
+        "本报记者 闻晓光 通讯员 梅清\n\n"
+        "5月6日凌晨，城郊一仓库被盗，民警当晚将犯罪嫌疑人邹某抓获。\n\n"
+        "（本报记者 严柯 通讯员 齐放）\n\n"
+        "电动车频繁被盗 嫌疑人落网\n\n"
+        "□ 本报记者 苗新\n\n"
+        "5月9日，民警在小区内将盗窃电动车的犯罪嫌疑人葛某抓获。\n"
+    )
+    first, second = parse_page(page, issue_date="2024-05-20").articles
+    assert first.headline == "城郊仓库深夜失窃 民警连夜追回货物"
+    assert first.subheadline == "城东派出所快速侦破一起盗窃案"
+    assert first.reporters == ["闻晓光", "严柯"] and first.correspondents == ["梅清", "齐放"]
+    assert second.headline == "电动车频繁被盗 嫌疑人落网" and second.reporters == ["苗新"]
