@@ -169,3 +169,26 @@ def test_dev_pages_10_11_county_paper_and_press_release():
     units = {e.text: e.value["name"] for e in jn.extract_entities(text, issue_date="2024-07-10") if e.label == "UNIT"}
     assert units["任城区公安分局刑警大队"] == "济宁市公安局任城分局刑警大队"
     assert units["微山县局治安大队"] == "微山县公安局治安大队" and units["高楼派出所"] == "微山县公安局高楼派出所"
+
+
+def test_dev_pages_12_13_held_out_press_release_and_newspaper_page():
+    """Held-out pages (gold committed before the first run): a Henan press release with four fraud classes,
+    and a Linyi newspaper page with four non-fraud cases. Their case reports match the annotator's meta.cases."""
+    for page in ("dev_page_12", "dev_page_13"):
+        scores = evaluate_file(PAGES / f"{page}.jsonl")
+        assert scores["micro"]["f1"] >= 0.95, (page, scores["micro"])
+        assert scores["PERSON"]["role_acc"] >= 0.95, (page, scores["PERSON"])
+        gold = json.loads((PAGES / f"{page}.jsonl").read_text("utf-8").splitlines()[0])
+        reports = jn.extract(gold["text"], issue_date=gold["meta"]["issue_date"])
+        assert len(reports) == len(gold["meta"]["cases"]), page
+        for got, want in zip(reports, gold["meta"]["cases"], strict=True):
+            assert got.case_type == want["case_type"], (page, got.case_type, want)
+            assert [v.name for v in got.victims] == want["victims"], (page, got.victims, want)
+            assert [s.name for s in got.suspects] == want["suspects"], (page, got.suspects, want)
+            lost = got.amount_lost.amount if got.amount_lost else None
+            assert lost == want["amount_lost"], (page, lost, want)
+            if "county" in want:
+                assert got.county == want["county"]
+    articles = jn.parse_page((PAGES / "dev_page_13.txt").read_text("utf-8"), issue_date="2024-12-06").articles
+    assert [a.subheadline for a in articles][0] == "兰山分局快速侦破一起抢夺案"
+    assert articles[2].reporters == ["袁野"] and "袁野" not in articles[3].reporters
