@@ -496,6 +496,11 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         out.append(Candidate(LABEL, i, end, rid, score=cfg.rule(rid).score, data=data))
     for rule in idx.abbrev_rules:
         for m in rule.compiled.finditer(text):
+            if rule.id == "place.abbrev.home":
+                if m.group("abbr") not in idx.abbrevs:  # resolved against the article's places (resolve)
+                    out.append(Candidate(LABEL, m.start("abbr"), m.end("abbr"), rule.id, score=rule.score,
+                                         data={"home_abbrev": m.group("abbr")}))
+                continue
             codes = idx.abbrevs.get(m.group("abbr"), [])
             ids = [idx.by_code[c] for c in codes if c in idx.by_code]
             if ids:
@@ -567,6 +572,9 @@ def _context_codes(idx: _Index, ctx: Context, cand: Candidate | None = None) -> 
     return codes
 
 
+_DIVISION_CUT = regex.compile(r"(?<=省|自治区|市|自治州|州|盟|地区|县|区|旗)")
+
+
 def resolve(cand: Candidate, ctx: Context) -> bool:
     """Fill the PLACE value; drop a town short form that no place of the article supports."""
     idx = _index(ctx.rules)
@@ -575,6 +583,19 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         cand.value = {"name": data["lone_village"], "adcode": None, "level": "other"}
         ctx.places.append(cand.value)
         return True
+    if data.get("home_abbrev"):
+        # 押解回唐: the latest county or city of the article whose own name starts with the character
+        for value in reversed(ctx.places):
+            parts = [p for p in _DIVISION_CUT.split(value.get("name") or "") if p]
+            for k in range(len(parts) - 1, 0, -1):  # the deepest county or city of the chain first
+                if parts[k].startswith(data["home_abbrev"]) and parts[k].endswith(("县", "区", "市", "旗")):
+                    home = _lookup(idx, "".join(parts[:k + 1]), ())
+                    if home and home.get("level") in ("county", "city"):
+                        fire("place.abbrev.home")
+                        cand.value = home
+                        ctx.places.append(home)
+                        return True
+        return False
     if "ids" not in data:  # a dateline or other candidate carrying only a name
         name = data.get("name") or ctx.text[cand.start:cand.end]
         ctxc = _context_codes(idx, ctx, cand)
