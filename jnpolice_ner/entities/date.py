@@ -364,8 +364,9 @@ def _remember(cand: Candidate, ctx: Context, value: dict[str, Any]) -> None:
             pass
     if cand.data.get("explicit_year") and value.get("granularity") in ("month", "day") and iso[:4].isdigit():
         st["anchor"] = int(iso.split("/")[-1][:4])
-        # 去年10月: a year counted back from the issue date (see _year_for)
-        st["anchor_relative"] = bool(cand.data.get("relative_year"))
+        # 去年10月: a year counted back from the issue date; 2022年5月以来: a period running up to the
+        # present (see _year_for): both tell the story from the issue date
+        st["anchor_relative"] = bool(cand.data.get("relative_year")) or ctx.text.startswith(_SINCE, cand.end)
 
 
 def _in_quotes(text: str, start: int, lo: int) -> bool:
@@ -377,6 +378,10 @@ def _in_quotes(text: str, start: int, lo: int) -> bool:
     opened = max(seg.rfind(q) for q in _QUOTE_OPEN)
     closed = max(seg.rfind(q) for q in _QUOTE_CLOSE)
     return opened > closed
+
+
+#: words after a date that open a period running up to the present (2022年5月以来)
+_SINCE = ("以来", "至今", "开始至今")
 
 
 def _year_for(month: int, day: int | None, cand: Candidate, ctx: Context) -> int | None:

@@ -796,7 +796,9 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     role, src = _role(cand, ctx, name, d)
     cand.role = role
     cand.data["role_src"] = src
-    if src in ("cue", "coord"):
+    if src in ("cue", "coord") and role != "other":
+        # a post or relation (朋友刘某, 店员王某) says who the person is, not their part in the case: later
+        # mentions are read on their own (finalize lets an arrest or an offence make them a suspect)
         ctx.person_roles.setdefault(name, role)
     return True
 
@@ -831,9 +833,12 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
     or a strong context first, else one from a weak context (a generic verb, an open cue's sentence)."""
     first: dict[str, str] = {}
     weak: dict[str, str] = {}
+    posts: dict[str, str] = {}
     for c in cands:
         src = c.data.get("role_src")
-        if c.value and src in ("cue", "byline", "context", "coord", "known"):
+        if c.value and src in ("cue", "coord") and c.role == "other":
+            posts.setdefault(c.value["name"], "other")
+        elif c.value and src in ("cue", "byline", "context", "coord", "known"):
             first.setdefault(c.value["name"], c.role or "other")
         elif c.value and src == "weak":
             weak.setdefault(c.value["name"], c.role or "other")
@@ -844,7 +849,14 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
         if not c.value:
             continue
         name = c.value["name"]
-        if src in ("default", "weak", "open") and name in first:
+        if src in ("cue", "coord") and c.role == "other" and first.get(name) == "suspect":
+            # 与朋友刘某…。李某某、刘某因寻衅滋事已被行政拘留: the friend is a suspect
+            fire("person.role.known")
+            c.role = "suspect"
+        elif src in ("default", "weak", "open") and name in posts and name not in first:
+            fire("person.role.known")
+            c.role = "other"
+        elif src in ("default", "weak", "open") and name in first:
             fire("person.role.open_cue" if src == "open" else "person.role.known")
             c.role = first[name]
         elif src in ("default", "open") and name in weak:
