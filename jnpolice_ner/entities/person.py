@@ -140,6 +140,7 @@ class _Data:
     open_victim_re: Any = None
     fraud_story_re: Any = None
     officer_count_re: Any = None
+    alias_quoted_re: Any = None
     honorifics: frozenset[str] = frozenset()
     scores: dict[str, float] = field(default_factory=dict)
 
@@ -227,6 +228,7 @@ def _data(rules: RuleSet) -> _Data:
         open_victim_re=rf.rule("person.role.open_victim").compiled,
         fraud_story_re=rf.rule("person.role.fraud_addressed").compiled,
         officer_count_re=rf.rule("person.cue.officer_count").compiled,
+        alias_quoted_re=rf.rule("person.alias.quoted").compiled,
         honorifics=frozenset(x("honorifics") or []),
         scores={r.id: r.score for r in rf.rules},
     )
@@ -515,6 +517,10 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             head_ok = text[s] in "小阿老" or _surname_len(text, s, d) > 0
             cue = d.cue_end_re.search(text, max(0, s - 6), s)
             if head_ok and (length == 2 or _boundary_before(text, s) or cue):
+                if (s, e) in found:
+                    found[(s, e)].data["kind"] = "pseudonym"
+                    fire("person.pseudonym")
+                    break
                 if cue:
                     role = d.cue_role[cue.group()]
                     add(s, e, "person.pseudonym", "pseudonym", role=role, cue=cue.group())
@@ -553,6 +559,11 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         if names and _plausible(text, names[-1][0], names[-1][1], "full", d):
             for s, e, k in names:
                 add(s, e, "person.cue.officer_count", k, role="officer", cue=m.group())
+    # 6c. 自称在宁波做外贸生意的“陈浩”: a quoted full name used by the other side
+    for m in d.alias_quoted_re.finditer(text):
+        e, kind = _name_at(text, m.end(), d)
+        if e > 0 and kind == "full" and text[e:e + 1] == "”":
+            add(m.end(), e, "person.alias.quoted", kind, role="suspect", cue="自称")
     # 6b. 家住谷亭街道的赵雅琴: a name after a residence phrase
     for m in d.resident_re.finditer(text):
         e, kind = _name_at(text, m.end(), d)
@@ -576,17 +587,19 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         for s2, e2, kind2 in _conjuncts(text, e0, d):
             if (s2, e2) not in found and _plausible(text, s2, e2, kind2, d):
                 add(s2, e2, "person.coord", kind2)
-    # 8. later mentions of the full names found above
+    # 8. later mentions of the full names (and pseudonyms: 小林（化名）… 小林) found above
     fulls = sorted({text[s:e] for (s, e), c in found.items() if c.data["kind"] == "full" and e - s >= 2},
                    key=len, reverse=True)
-    if fulls:
+    pseudonyms = {text[s:e] for (s, e), c in found.items() if c.data["kind"] == "pseudonym" and e - s >= 2}
+    if fulls or pseudonyms:
         covered = bytearray(n + 1)
         for a, b in found:
             covered[a:b] = b"\x01" * (b - a)
-        for m in regex.finditer(_alt(fulls), text):
+        for m in regex.finditer(_alt(sorted(set(fulls) | pseudonyms, key=len, reverse=True)), text):
             s, e = m.span()
             if not any(covered[s:e]):
-                add(s, e, "person.repeat", "full")
+                add(s, e, "person.repeat", "pseudonym" if m.group() in pseudonyms else "full")
+    if fulls:
         _given_and_surname_refs(text, fulls, d, found, add)
     return list(found.values())
 
@@ -682,9 +695,12 @@ def _weak_role(ctx: Context, cand: Candidate, role: str, d: _Data) -> tuple[str,
     """A generic action verb after a name: the suspect's, unless the rest of the sentence tells of
     a victim's loss or report (被骗, 报案) and of no offence; weak either way, so a strong role seen
     for the same name elsewhere in the article wins (``finalize``)."""
-    if _victim_sentence(_sentence_rest(ctx, cand.end), d.weak_victim_re, "person.role.weak_victim", d):
+    rest = _sentence_rest(ctx, cand.end)
+    if _victim_sentence(rest, d.weak_victim_re, "person.role.weak_victim", d):
         return "victim", "weak"
-    return role, "context"
+    if d.sentence_offence_re.search(rest):
+        return role, "context"  # 李某某将…骗走后变卖: the sentence names the offence its subject did
+    return role, "weak_suspect"
 
 
 def _open_role(ctx: Context, cand: Candidate, d: _Data) -> tuple[str, str]:
@@ -720,7 +736,7 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     for c in reversed(ctx.cands):
         if c.label == LABEL and c.end <= cand.start and c is not cand:
             between = ctx.text[c.end:cand.start]
-            if (c.role and c.data.get("role_src") not in ("default", "weak", "open", None)
+            if (c.role and c.data.get("role_src") not in ("default", "weak", "weak_suspect", "open", None)
                     and d.coord_re.match(between)):
                 fire("person.role.coord")
                 return c.role, "coord"
@@ -828,9 +844,23 @@ def _addressed(c: Candidate, d: _Data) -> bool:
             or c.data.get("cue") in d.open_cues)
 
 
+def _fraud_story(ctx: Context, d: _Data) -> bool:
+    """Whether the article tells a fraud (rules/person.yaml, ``person.role.fraud_addressed``)."""
+    return bool(d.fraud_story_re.search(ctx.text, ctx.start, ctx.end or len(ctx.text)))
+
+
 def finalize(cands: list[Candidate], ctx: Context) -> None:
     """A name seen once with a role keeps it for its other mentions in the article: a role from a cue
-    or a strong context first, else one from a weak context (a generic verb, an open cue's sentence)."""
+    or a strong context first, else one from a weak context (a generic verb, an open cue's sentence).
+    A fraud story is told from the victim's side: there, a name that only acts with generic verbs
+    (先后…, 通过…) and is never arrested, accused or cued as a suspect is the victim."""
+    d = _data(ctx.rules)
+    fraud = None
+    if any(c.value and c.data.get("role_src") == "weak_suspect" for c in cands):
+        fraud = _fraud_story(ctx, d)
+    # outside fraud stories a generic verb's suspect counts like a strong context (theft records: the
+    # actor is the thief); in a fraud story it is weak, and yields the victim when nothing stronger is told
+    strong_srcs = ("cue", "byline", "context", "coord", "known") + (() if fraud else ("weak_suspect",))
     first: dict[str, str] = {}
     weak: dict[str, str] = {}
     posts: dict[str, str] = {}
@@ -838,29 +868,35 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
         src = c.data.get("role_src")
         if c.value and src in ("cue", "coord") and c.role == "other":
             posts.setdefault(c.value["name"], "other")
-        elif c.value and src in ("cue", "byline", "context", "coord", "known"):
+        elif c.value and src in strong_srcs:
             first.setdefault(c.value["name"], c.role or "other")
-        elif c.value and src == "weak":
-            weak.setdefault(c.value["name"], c.role or "other")
-    d = _data(ctx.rules)
-    fraud = None
+        elif c.value and src in ("weak", "weak_suspect"):
+            weak.setdefault(c.value["name"], "victim" if src == "weak_suspect" else (c.role or "other"))
+    pseudonyms = {c.value["name"] for c in cands if c.value and c.data.get("kind") == "pseudonym"}
     for c in cands:
         src = c.data.get("role_src")
         if not c.value:
             continue
         name = c.value["name"]
+        if name in pseudonyms:
+            c.value["anonymized"] = True  # 小林（化名） … 小林
+        if src == "weak_suspect" and not fraud:
+            continue  # keeps its own role, as a strong context would
         if src in ("cue", "coord") and c.role == "other" and first.get(name) == "suspect":
             # 与朋友刘某…。李某某、刘某因寻衅滋事已被行政拘留: the friend is a suspect
             fire("person.role.known")
             c.role = "suspect"
-        elif src in ("default", "weak", "open") and name in posts and name not in first:
+        elif src in ("default", "weak", "weak_suspect", "open") and name in posts and name not in first:
             fire("person.role.known")
             c.role = "other"
-        elif src in ("default", "weak", "open") and name in first:
+        elif src in ("default", "weak", "weak_suspect", "open") and name in first:
             fire("person.role.open_cue" if src == "open" else "person.role.known")
             c.role = first[name]
-        elif src in ("default", "open") and name in weak:
-            fire("person.role.known")
+        elif src in ("default", "open", "weak_suspect") and name in weak:
+            if src == "weak_suspect" and weak[name] == "victim":
+                fire("person.role.fraud_addressed")
+            else:
+                fire("person.role.known")
             c.role = weak[name]
         elif src == "default" and c.rule_id in ("person.title.honorific", "person.title.xiao_lao"):
             role = _same_surname_role(name, {**weak, **first}, cands)
@@ -869,7 +905,7 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
                 c.role = role
         if c.role == "other" and src in ("default", "open") and _addressed(c, d):
             if fraud is None:
-                fraud = bool(d.fraud_story_re.search(ctx.text, ctx.start, ctx.end or len(ctx.text)))
+                fraud = _fraud_story(ctx, d)
             if fraud:
                 # 刘先生 / 市民陈某 in a fraud story, placed by no rule: police news names its fraud victims so
                 fire("person.role.fraud_addressed")
