@@ -315,6 +315,12 @@ def segment(text: str, rules: RuleSet | None = None) -> list[Segment]:
             fire("layout.headline.lone")
             heads = [(lone, lone)]
     if heads:
+        lead = _leading_title(lines, heads[0][0], cfg)
+        if lead is not None:
+            # 警情通报 / a bulletin at the top of the page, before the first bylined article
+            fire("layout.headline.lone")
+            heads.insert(0, (lead, lead))
+    if heads:
         # a dateline paragraph right after body text starts a new brief (简讯: several 本报X讯 items)
         starts = {first for first, _ in heads}
         titles = {h for _, h in heads if h is not None}
@@ -374,6 +380,22 @@ def _lone_title(lines: list[_Line], cfg: _Config) -> int | None:
     if after is None or lines[after].kind != "para" or _short_title(lines[after], cfg):
         return None
     return first
+
+
+def _leading_title(lines: list[_Line], stop: int, cfg: _Config) -> int | None:
+    """A headline among the lines before ``stop`` (the first bylined article) that body text follows:
+    a bulletin with no byline at the top of a page. Page furniture (a page header) is passed over."""
+    for i in range(stop):
+        ln = lines[i]
+        if ln.kind == "furniture" or not (ln.kind == "heading" or _short_title(ln, cfg)) or _is_subheadline(ln, cfg):
+            continue
+        j = next((k for k in range(i + 1, stop) if lines[k].kind != "furniture"), None)
+        if j is None:
+            return None
+        body = lines[j]
+        if body.kind == "para" and not _short_title(body, cfg) and _ends_sentence(body.raw, cfg):
+            return i
+    return None
 
 
 def _find_headlines(lines: list[_Line], cfg: _Config) -> list[tuple[int, int]]:

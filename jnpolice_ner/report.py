@@ -557,8 +557,8 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         elif stopped and intent.search(clause):
             fire("report.money.intent")
             at_risk.append(e)
-        elif cues.hit("report.money.not_lost", clause) and not cues.hit("report.money.lost", clause):
-            continue
+        elif cues.hit("report.money.not_lost", own := _own_clause(s, e)) and not cues.hit("report.money.lost", own):
+            continue  # 申请贷款5万元 / 账面收益一度显示200余万元 (the amount's own clause)
         elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
             lost.append(e)
     if lost:
@@ -586,6 +586,14 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
     if "report.event.prevented" in events and report.amount_lost is None and recovered:
         report.amount_lost = report.amount_recovered.model_copy() if report.amount_recovered else None
     return state
+
+
+def _own_clause(s: _Sentence, e: Entity) -> str:
+    """The comma-delimited clause of sentence ``s`` that holds entity ``e``."""
+    rel_start, rel_end = e.start - s.start, e.end - s.start
+    left = max(s.text.rfind("，", 0, rel_start), s.text.rfind(",", 0, rel_start))
+    right = s.text.find("，", rel_end)
+    return s.text[left + 1: right if right >= 0 else len(s.text)]
 
 
 def _clause(s: _Sentence, e: Entity) -> str:

@@ -179,3 +179,20 @@ def test_plain_text_subheadline_and_bracketed_byline_closing_the_article_before(
     assert first.subheadline == "城东派出所快速侦破一起盗窃案"
     assert first.reporters == ["闻晓光", "严柯"] and first.correspondents == ["梅清", "齐放"]
     assert second.headline == "电动车频繁被盗 嫌疑人落网" and second.reporters == ["苗新"]
+
+
+def test_a_bulletin_before_the_first_bylined_article_is_an_article():
+    """A title with body text under it at the top of a page (警情通报, no byline) is an article of its own,
+    not page furniture; the page header above it is passed over."""
+    page = (
+        "2024年5月20日 星期一                 综合新闻 第2版\n\n"
+        "警情通报\n\n"
+        "5月18日21时许，城关派出所接群众报警称，某饭店门前有人打架。经查，贾某某与郑某发生口角后将郑某打伤。"
+        "目前，贾某某已被依法行政拘留。\n\n"
+        "电动车频繁被盗 嫌疑人落网\n\n"
+        "□ 本报记者 苗新\n\n"
+        "5月9日，民警在小区内将盗窃电动车的犯罪嫌疑人葛某抓获。\n"
+    )
+    first, second = parse_page(page, issue_date="2024-05-20").articles
+    assert first.headline == "警情通报" and first.text.startswith("5月18日21时许")
+    assert second.headline == "电动车频繁被盗 嫌疑人落网" and second.reporters == ["苗新"]
