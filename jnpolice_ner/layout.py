@@ -501,6 +501,13 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
         rule, m = _dateline_match(first_para.raw, cfg)
         if m is not None:
             fire(rule.id)
+            outlet = m.group("outlet")
+            if outlet and outlet != "本报":
+                os_, oe = first_para.start + m.start("outlet"), first_para.start + m.end("outlet")
+                seg.candidates.append(Candidate(
+                    "ORG", os_, oe, rule.id, score=0.9, priority=10,
+                    data={"name": text[os_:oe], "kind": "company"},
+                ))
             if m.group("place"):
                 ps, pe = first_para.start + m.start("place"), first_para.start + m.end("place")
                 value = _place_lookup(norm[ps:pe])

@@ -196,3 +196,13 @@ def test_a_bulletin_before_the_first_bylined_article_is_an_article():
     first, second = parse_page(page, issue_date="2024-05-20").articles
     assert first.headline == "警情通报" and first.text.startswith("5月18日21时许")
     assert second.headline == "电动车频繁被盗 嫌疑人落网" and second.reporters == ["苗新"]
+
+
+def test_outlet_dateline_gives_the_outlet_as_org_with_or_without_a_place():
+    from jnpolice_ner import extract_entities
+
+    ents = extract_entities("民警提醒\n\n东湖网7月8日讯 暑期将至，民警提醒家长看好孩子。", issue_date="2025-07-09")
+    assert [(e.label, e.text) for e in ents if e.label in ("ORG", "PLACE")] == [("ORG", "东湖网")]
+    ents = extract_entities("民警提醒\n\n东湖网济南7月8日讯 暑期将至。", issue_date="2025-07-09")
+    assert [(e.label, e.text) for e in ents if e.label in ("ORG", "PLACE")] == [("ORG", "东湖网"), ("PLACE", "济南")]
+    assert not [e for e in extract_entities("新闻电视台报道了此事。") if e.label == "ORG"]
