@@ -57,6 +57,7 @@ class _Cues:
         self.splits = [(r.id, r.compiled) for r in f.rules if r.id.startswith("report.split.") and r.compiled is not None]
         self.negations = f.extra("negations", [])
         self.min_events = int(f.extra("min_event_groups", 2))
+        self.event_groups = tuple(r.id for r in f.rules if r.id.startswith("report.event."))
         methods = f.extra("methods", [])
         self.method_re = regex.compile("|".join(regex.escape(m) for m in sorted(methods, key=len, reverse=True)))
         back = f.rule("report.party.back_reference")
@@ -328,7 +329,7 @@ def _qualifies(story: _Story, text: str, cues: _Cues, classify_text: str,
     for s in story.sents:
         if cues.hit("report.statistics", s.text):
             continue
-        for gid in ("report.event.reported", "report.event.loss", "report.event.arrest", "report.event.prevented"):
+        for gid in cues.event_groups:
             if cues.hit(gid, s.text):
                 events.add(gid)
     parties = [e for e in story.ents if e.label == "PERSON" and e.role in ("victim", "suspect")]
