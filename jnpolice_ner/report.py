@@ -238,6 +238,18 @@ def _county(article: Article, ents: list[Entity]) -> str | None:
     return None
 
 
+def _court_county(ents: list[Entity]) -> str | None:
+    """The county of a case told by a court or procuratorate brief (no police unit, no dateline):
+    the place of its ``郓城县人民法院`` (an ORG of kind court or procuratorate, at county level)."""
+    from .entities import place as place_mod
+
+    for e in ents:
+        place = (e.value or {}).get("place") if e.label == "ORG" else None
+        if place and (e.value or {}).get("kind") in ("court", "procuratorate") and place.get("level") == "county":
+            return place_mod.county_of(place)
+    return None
+
+
 _UNIT_NAME_RE = regex.compile(r"^(?P<bureau>[\p{Han}]{2,12}?)公安(?:局|厅)(?:(?P<branch>[\p{Han}]{2,8}?)分局)?")
 
 
@@ -442,7 +454,7 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
     )
     evidence: list[Entity] = []
     own_units = [e for e in ents if e.label == "UNIT" and not _impersonated(text, e, cues)]
-    report.county = _county(article, own_units or shared_units)
+    report.county = _county(article, own_units or shared_units) or _court_county(ents)
     for e in ents if own_units else shared_units:
         if e.label == "UNIT" and e.value and e.value.get("name") not in report.units:
             if _impersonated(text, e, cues):
