@@ -123,6 +123,7 @@ def _lines(text: str) -> list[_Line]:
 
 _HEADING_RE = regex.compile(r"^(#{1,6})\s*(.*?)\s*$")
 _BRACKET_BYLINE_RE = regex.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")
+_TRAILING_BRACKET_BYLINE_RE = regex.compile(r"(?<=[。！？”])\s*[（(]([^（）()]{2,40})[）)]\s*$")
 _TOKEN_RE = regex.compile(r"[\p{Han}·]+")
 
 
@@ -492,6 +493,14 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
         byline_lines.append(tail)
         fire("layout.byline.trailing")
     names: list[tuple[int, int, str]] = []
+    # a byline in brackets closing the last paragraph: …罚金人民币5000元。（记者 韩某某）
+    last_para = next((ln for ln in reversed(body) if ln.kind == "para"), None)
+    if last_para is not None:
+        tm = _TRAILING_BRACKET_BYLINE_RE.search(last_para.raw)
+        if tm and cfg.role_re.search(tm.group(1)):
+            fire("layout.byline.trailing")
+            off = last_para.start + tm.start(1)
+            names.extend(parse_byline(norm[off:off + len(tm.group(1))], off, cfg))
     for bl in byline_lines:
         fire("layout.byline.line")
         names.extend(parse_byline(norm[bl.start:bl.end], bl.start, cfg))

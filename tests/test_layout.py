@@ -206,3 +206,11 @@ def test_outlet_dateline_gives_the_outlet_as_org_with_or_without_a_place():
     ents = extract_entities("民警提醒\n\n东湖网济南7月8日讯 暑期将至。", issue_date="2025-07-09")
     assert [(e.label, e.text) for e in ents if e.label in ("ORG", "PLACE")] == [("ORG", "东湖网"), ("PLACE", "济南")]
     assert not [e for e in extract_entities("新闻电视台报道了此事。") if e.label == "ORG"]
+
+
+def test_bracketed_byline_closing_the_last_paragraph():
+    page = "简讯\n\n本报讯 5月3日，城南派出所将盗窃电瓶的嫌疑人抓获。（记者 韩立新 通讯员 吴刚）\n"
+    (article,) = parse_page(page, issue_date="2024-05-20").articles
+    assert article.reporters == ["韩立新"] and article.correspondents == ["吴刚"]
+    (plain,) = parse_page("简讯\n\n本报讯 5月3日，民警将嫌疑人抓获（男，25岁）。\n", issue_date="2024-05-20").articles
+    assert plain.reporters == [] and plain.correspondents == []
