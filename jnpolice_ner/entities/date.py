@@ -78,6 +78,7 @@ class _Compiled:
         self.anaphoric_days: dict[str, int] = dict(f.extra("anaphoric_days") or {})
         self.anaphoric_months: dict[str, int] = dict(f.extra("anaphoric_months") or {})
         self.anaphoric_pod: dict[str, str] = dict(f.extra("anaphoric_part_of_day") or {})
+        self.deictic_pod: dict[str, str] = dict(f.extra("deictic_part_of_day") or {})
         self.word_stops: dict[str, list[str]] = dict(f.extra("word_stops") or {})
         self.pod: dict[str, str] = dict(f.extra("part_of_day") or {})
         self.approx = list(f.extra("approximate") or [])
@@ -241,6 +242,8 @@ def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | N
             return None
     if g.get("dd"):
         fields.update(kind="deictic_day", off=comp.deictic_days[g["dd"]])
+        if g["dd"] in comp.deictic_pod and not fields.get("pod"):
+            fields["pod"] = comp.deictic_pod[g["dd"]]  # 昨晚 → the evening of the day before
     if g.get("dmo"):
         fields.update(kind="deictic_month", off=comp.deictic_months[g["dmo"]])
     if g.get("dw"):
