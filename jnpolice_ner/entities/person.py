@@ -900,7 +900,8 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
             c.role = weak[name]
         elif src == "default" and c.rule_id in ("person.title.honorific", "person.title.xiao_lao"):
             role = _same_surname_role(name, {**weak, **first}, [x for x in cands if x.start < c.start])
-            if role and role != "officer":  # police news calls no officer 李女士; 李鑫 is someone else
+            if role and (role != "officer" or c.rule_id == "person.title.xiao_lao"):
+                # 老李 may be an officer; police news calls no officer 李女士 (李鑫 the officer is someone else)
                 fire("person.role.same_surname")
                 c.role = role
         if c.role == "other" and src in ("default", "open") and _addressed(c, d):
