@@ -211,3 +211,19 @@ def test_dev_pages_14_15_held_out_column_and_county_paper():
         assert all(g in want for g in got), (page, got, want)
         found[page] = len(got)
     assert found == {"dev_page_14": 4, "dev_page_15": 4}
+
+
+def test_dev_pages_16_17_held_out_provincial_release_and_wechat_post():
+    """Held-out pages (gold committed before the first run): a provincial press release on a cross-border fraud
+    ring, and a district police WeChat post (N点多, 昨晚, a shop burglary, a lost child who is no case)."""
+    for page, n_cases in (("dev_page_16", 1), ("dev_page_17", 2)):
+        scores = evaluate_file(PAGES / f"{page}.jsonl")
+        assert scores["micro"]["f1"] >= 0.95, (page, scores["micro"])
+        assert scores["PERSON"]["role_acc"] >= 0.95, (page, scores["PERSON"])
+        gold = json.loads((PAGES / f"{page}.jsonl").read_text("utf-8").splitlines()[0])
+        want = [(c["case_type"], c["victims"], c["suspects"], c["amount_lost"]) for c in gold["meta"]["cases"]]
+        got = [(r.case_type, [v.name for v in r.victims], [s.name for s in r.suspects],
+                r.amount_lost.amount if r.amount_lost else None)
+               for r in jn.extract(gold["text"], issue_date=gold["meta"]["issue_date"])]
+        assert got == want, (page, got, want)
+        assert len(got) == n_cases
