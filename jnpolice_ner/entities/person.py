@@ -559,12 +559,12 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         if names and _plausible(text, names[-1][0], names[-1][1], "full", d):
             for s, e, k in names:
                 add(s, e, "person.cue.officer_count", k, role="officer", cue=m.group())
-    # 6c. 自称在宁波做外贸生意的“陈浩”: a quoted full name used by the other side
+    # 6b. 自称在宁波做外贸生意的“陈浩”: a quoted full name used by the other side
     for m in d.alias_quoted_re.finditer(text):
         e, kind = _name_at(text, m.end(), d)
         if e > 0 and kind == "full" and text[e:e + 1] == "”":
             add(m.end(), e, "person.alias.quoted", kind, role="suspect", cue="自称")
-    # 6b. 家住谷亭街道的赵雅琴: a name after a residence phrase
+    # 6c. 家住谷亭街道的赵雅琴: a name after a residence phrase
     for m in d.resident_re.finditer(text):
         e, kind = _name_at(text, m.end(), d)
         if e > 0 and _plausible(text, m.end(), e, kind, d):
@@ -693,8 +693,10 @@ def _victim_sentence(rest: str, victim_re: Any, rule_id: str, d: _Data) -> bool:
 
 def _weak_role(ctx: Context, cand: Candidate, role: str, d: _Data) -> tuple[str, str]:
     """A generic action verb after a name: the suspect's, unless the rest of the sentence tells of
-    a victim's loss or report (被骗, 报案) and of no offence; weak either way, so a strong role seen
-    for the same name elsewhere in the article wins (``finalize``)."""
+    a victim's loss or report (被骗, 报案) and of no offence. Source ``weak`` (victim) or
+    ``weak_suspect``: a strong role seen for the same name elsewhere wins, and in a fraud story a
+    ``weak_suspect`` never accused elsewhere is the victim (``finalize``). A sentence that names the
+    subject's offence (骗走, 盗) makes the suspect strong (``context``)."""
     rest = _sentence_rest(ctx, cand.end)
     if _victim_sentence(rest, d.weak_victim_re, "person.role.weak_victim", d):
         return "victim", "weak"
