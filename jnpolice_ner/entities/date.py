@@ -75,6 +75,7 @@ class _Compiled:
         self.deictic_weeks: dict[str, int] = dict(f.extra("deictic_weeks") or {})
         self.weekdays: dict[str, int] = dict(f.extra("weekdays") or {})
         self.recent_days = int(f.extra("recent_days") or 31)
+        self.since = tuple(f.extra("period_since") or ())
         self.anaphoric_days: dict[str, int] = dict(f.extra("anaphoric_days") or {})
         self.anaphoric_months: dict[str, int] = dict(f.extra("anaphoric_months") or {})
         self.anaphoric_pod: dict[str, str] = dict(f.extra("anaphoric_part_of_day") or {})
@@ -369,7 +370,7 @@ def _remember(cand: Candidate, ctx: Context, value: dict[str, Any]) -> None:
         st["anchor"] = int(iso.split("/")[-1][:4])
         # 去年10月: a year counted back from the issue date; 2022年5月以来: a period running up to the
         # present (see _year_for): both tell the story from the issue date
-        st["anchor_relative"] = bool(cand.data.get("relative_year")) or ctx.text.startswith(_SINCE, cand.end)
+        st["anchor_relative"] = bool(cand.data.get("relative_year")) or ctx.text.startswith(_compiled(ctx.rules).since, cand.end)
 
 
 def _in_quotes(text: str, start: int, lo: int) -> bool:
@@ -381,10 +382,6 @@ def _in_quotes(text: str, start: int, lo: int) -> bool:
     opened = max(seg.rfind(q) for q in _QUOTE_OPEN)
     closed = max(seg.rfind(q) for q in _QUOTE_CLOSE)
     return opened > closed
-
-
-#: words after a date that open a period running up to the present (2022年5月以来)
-_SINCE = ("以来", "至今", "开始至今")
 
 
 def _year_for(month: int, day: int | None, cand: Candidate, ctx: Context) -> int | None:
