@@ -601,21 +601,25 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
     return state
 
 
-def _own_clause(s: _Sentence, e: Entity) -> str:
-    """The comma-delimited clause of sentence ``s`` that holds entity ``e``."""
+def _clause_cuts(s: _Sentence, e: Entity) -> tuple[int, int]:
+    """Offsets in ``s.text`` of the commas around entity ``e`` (-1 / len when there is none)."""
     rel_start, rel_end = e.start - s.start, e.end - s.start
     left = max(s.text.rfind("，", 0, rel_start), s.text.rfind(",", 0, rel_start))
     right = s.text.find("，", rel_end)
-    return s.text[left + 1: right if right >= 0 else len(s.text)]
+    return left, right if right >= 0 else len(s.text)
+
+
+def _own_clause(s: _Sentence, e: Entity) -> str:
+    """The comma-delimited clause of sentence ``s`` that holds entity ``e``."""
+    left, right = _clause_cuts(s, e)
+    return s.text[left + 1:right]
 
 
 def _clause(s: _Sentence, e: Entity) -> str:
     """The comma-delimited clause of sentence ``s`` around entity ``e`` (and the one before it)."""
-    rel_start, rel_end = e.start - s.start, e.end - s.start
-    left = max(s.text.rfind("，", 0, rel_start), s.text.rfind(",", 0, rel_start))
+    left, right = _clause_cuts(s, e)
     left2 = max(s.text.rfind("，", 0, max(left, 0)), -1) if left > 0 else -1
-    right = s.text.find("，", rel_end)
-    return s.text[left2 + 1: right if right >= 0 else len(s.text)]
+    return s.text[left2 + 1:right]
 
 
 def _cue_pos(cues: _Cues, rule_id: str, text: str, after: int = 0) -> int:
