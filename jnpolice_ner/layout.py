@@ -361,6 +361,18 @@ def _short_title(ln: _Line, cfg: _Config) -> bool:
     )
 
 
+def _title_line(ln: _Line, cfg: _Config) -> bool:
+    """A line that may be a headline: a heading with text or a short unpunctuated line, not a subheadline."""
+    if ln.kind == "heading":
+        return bool(ln.text) and not _is_subheadline(ln, cfg)
+    return _short_title(ln, cfg) and not _is_subheadline(ln, cfg)
+
+
+def _next_content(lines: list[_Line], i: int, stop: int) -> _Line | None:
+    """The first line after ``i`` and before ``stop`` that is not page furniture."""
+    return next((lines[k] for k in range(i + 1, stop) if lines[k].kind != "furniture"), None)
+
+
 def _lone_title(lines: list[_Line], cfg: _Config) -> int | None:
     """The headline of a page that is one article with no byline or dateline (a press release, a
     web report): its first line, a heading or a short unpunctuated line, when body text follows.
@@ -369,16 +381,10 @@ def _lone_title(lines: list[_Line], cfg: _Config) -> int | None:
     '民警守住老人80万元'
     """
     first = next((i for i, ln in enumerate(lines) if ln.kind != "furniture"), None)
-    if first is None or first + 1 >= len(lines):
+    if first is None or not _title_line(lines[first], cfg):
         return None
-    ln = lines[first]
-    if ln.kind == "heading":
-        if not ln.text or ln.raw.lstrip("#").strip().startswith("—"):
-            return None
-    elif not _short_title(ln, cfg):
-        return None
-    after = next((j for j in range(first + 1, len(lines)) if lines[j].kind != "furniture"), None)
-    if after is None or lines[after].kind != "para" or _short_title(lines[after], cfg):
+    body = _next_content(lines, first, len(lines))
+    if body is None or body.kind != "para" or _short_title(body, cfg):
         return None
     return first
 
@@ -387,13 +393,11 @@ def _leading_title(lines: list[_Line], stop: int, cfg: _Config) -> int | None:
     """A headline among the lines before ``stop`` (the first bylined article) that body text follows:
     a bulletin with no byline at the top of a page. Page furniture (a page header) is passed over."""
     for i in range(stop):
-        ln = lines[i]
-        if ln.kind == "furniture" or not (ln.kind == "heading" or _short_title(ln, cfg)) or _is_subheadline(ln, cfg):
+        if lines[i].kind == "furniture" or not _title_line(lines[i], cfg):
             continue
-        j = next((k for k in range(i + 1, stop) if lines[k].kind != "furniture"), None)
-        if j is None:
+        body = _next_content(lines, i, stop)
+        if body is None:
             return None
-        body = lines[j]
         if body.kind == "para" and not _short_title(body, cfg) and _ends_sentence(body.raw, cfg):
             return i
     return None
