@@ -865,11 +865,11 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
     strong_srcs = ("cue", "byline", "context", "coord", "known") + (() if fraud else ("weak_suspect",))
     first: dict[str, str] = {}
     weak: dict[str, str] = {}
-    posts: dict[str, str] = {}
+    posts: set[str] = set()  # names introduced by a post or relation cue (朋友刘某)
     for c in cands:
         src = c.data.get("role_src")
         if c.value and src in ("cue", "coord") and c.role == "other":
-            posts.setdefault(c.value["name"], "other")
+            posts.add(c.value["name"])
         elif c.value and src in strong_srcs:
             first.setdefault(c.value["name"], c.role or "other")
         elif c.value and src in ("weak", "weak_suspect"):
