@@ -37,8 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", default="jsonl", help="jsonl (case reports) | csv | parquet (fraud table) | text (both, for reading)")
     ex.add_argument("--out", default=None, help="output file (default: stdout; required for parquet)")
     ev = sub.add_parser("evaluate", help="score extract_entities against a gold JSONL file")
-    ev.add_argument("gold", metavar="GOLD.jsonl")
+    ev.add_argument("gold", nargs="+", metavar="GOLD.jsonl", help="one or more gold files, scored together")
     ev.add_argument("--json", dest="json_out", default=None, help="also write the scores as JSON here")
+    ev.add_argument("--cases", action="store_true", help="also score case reports against meta.cases, field by field")
+    ev.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N wrong spans (and case fields)")
     return p
 
 
@@ -142,21 +144,54 @@ def _write_text(data: str, out: str | None) -> None:
         sys.stdout.write(data)
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluation import evaluate_file, format_table
+def _read_gold_files(paths: list[str]) -> list[dict]:
+    from .evaluation import read_gold
 
-    path = Path(args.gold)
-    if not path.exists():
-        raise InputError(f"{args.gold}: no such file")
-    if path.is_dir():
-        raise InputError(f"{args.gold}: is a directory, not a JSONL file")
+    docs = []
+    for name in paths:
+        path = Path(name)
+        if not path.exists():
+            raise InputError(f"{name}: no such file")
+        if path.is_dir():
+            raise InputError(f"{name}: is a directory, not a JSONL file")
+        try:
+            docs += read_gold(path)
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: not UTF-8 text") from None
+        except ValueError as exc:
+            raise InputError(f"{name}: not a gold JSONL file: {exc}") from None
+    return docs
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluation import (
+        format_case_table,
+        format_table,
+        list_errors,
+        predict_cases,
+        predict_entities,
+        score_cases,
+        score_documents,
+    )
+
+    docs = _read_gold_files(args.gold)
     try:
-        scores = evaluate_file(path)
-    except UnicodeDecodeError:
-        raise InputError(f"{args.gold}: not UTF-8 text") from None
-    except (ValueError, KeyError) as exc:
-        raise InputError(f"{args.gold}: not a gold JSONL file: {exc}") from None
+        pairs = predict_entities(docs)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{' '.join(args.gold)}: not a gold JSONL file: {exc}") from None
+    scores: dict = score_documents(pairs)
     print(format_table(scores))
+    if args.errors:
+        print("\n".join(list_errors(docs, pairs, args.errors)))
+    if args.cases:
+        case_errors: list[str] | None = [] if args.errors else None
+        scores = {"entities": scores, "cases": score_cases(predict_cases(docs), case_errors)}
+        print(format_case_table(scores["cases"]))
+        if case_errors:
+            ids = [d.get("id") for d in docs if "cases" in (d.get("meta") or {})]
+            for line in case_errors[: args.errors]:
+                k = int(line.split()[1])
+                print(line.replace(f"doc {k} ", f"{ids[k]} ", 1))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(scores, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0

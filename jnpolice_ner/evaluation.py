@@ -95,16 +95,43 @@ def read_gold(path: str | Path) -> list[dict[str, Any]]:
     return docs
 
 
-def evaluate_file(path: str | Path) -> dict[str, dict[str, Any]]:
-    """Run ``extract_entities`` on every gold text (with its ``meta.issue_date``) and score it."""
+def predict_entities(docs: list[dict[str, Any]]) -> list[tuple[list[dict], list[dict]]]:
+    """``(gold_spans, predicted_spans)`` per gold document, each run with its ``meta.issue_date``."""
     from .api import extract_entities
 
     pairs = []
-    for doc in read_gold(path):
+    for doc in docs:
         issue = (doc.get("meta") or {}).get("issue_date")
         pred = [e.model_dump() for e in extract_entities(doc["text"], issue_date=issue)]
         pairs.append((doc.get("spans", []), pred))
-    return score_documents(pairs)
+    return pairs
+
+
+def evaluate_file(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Run ``extract_entities`` on every gold text (with its ``meta.issue_date``) and score it."""
+    return score_documents(predict_entities(read_gold(path)))
+
+
+def list_errors(docs: list[dict[str, Any]], pairs: list[tuple[list[dict], list[dict]]], limit: int) -> list[str]:
+    """One line per missed gold span (``-``), spurious span (``+``) or wrong role/value (``~``), up to ``limit``."""
+    lines: list[str] = []
+    for doc, (gold, pred) in zip(docs, pairs, strict=True):
+        gmap = {(s["label"], s["start"], s["end"]): s for s in gold}
+        pmap = {(s["label"], s["start"], s["end"]): s for s in pred}
+        for key in sorted(gmap.keys() | pmap.keys(), key=lambda k: (k[1], k[0])):
+            g, p = gmap.get(key), pmap.get(key)
+            if g and p:
+                role_bad = key[0] == "PERSON" and g.get("role") != p.get("role")
+                if not role_bad and _value_equal(key[0], g.get("value"), p.get("value")):
+                    continue
+                what = f"role {g.get('role')} → {p.get('role')}" if role_bad else f"value {g.get('value')} → {p.get('value')}"
+                lines.append(f"~ {doc.get('id')} {key[0]} {g['text']!r} @{key[1]}: {what}")
+            else:
+                s = g or p
+                lines.append(f"{'-' if g else '+'} {doc.get('id')} {key[0]} {s['text']!r} @{key[1]}")
+            if len(lines) >= limit:
+                return lines
+    return lines
 
 
 def format_table(scores: dict[str, dict[str, Any]]) -> str:
@@ -117,4 +144,110 @@ def format_table(scores: dict[str, dict[str, Any]]) -> str:
             f"{label:<10}{row['gold']:>6}{row['pred']:>6}{row['precision']:>8.3f}"
             f"{row['recall']:>8.3f}{row['f1']:>8.3f}{va:>8}{ra:>8}"
         )
+    return "\n".join(lines)
+
+
+# ---- case reports against meta.cases ----
+
+CASE_FIELDS: tuple[str, ...] = (
+    "case_type", "county", "units", "victims", "suspects", "outcome",
+    "amount_lost", "amount_recovered", "reported_on", "occurred_on", "arrested_on",
+)
+
+
+def _party_key(p: Any) -> tuple:
+    """``{"name": "张女士", "gender": "女", "age": None}`` or a bare name → a comparable tuple."""
+    if isinstance(p, str):
+        return (p,)
+    return (p.get("name"), p.get("gender"), p.get("age"))
+
+
+def _case_field(case: dict, field: str, like: dict | None = None) -> Any:
+    """One field of a gold or predicted case in comparable form (sets for lists, iso for dates)."""
+    v = case.get(field)
+    if field in ("victims", "suspects"):
+        keys = {_party_key(p) for p in v or []}
+        shape = {len(_party_key(p)) for p in (like or {}).get(field) or []}
+        return {k[:1] for k in keys} if shape == {1} else keys
+    if field in ("units", "outcome"):
+        return set(v or [])
+    if isinstance(v, dict):
+        return v.get("iso", v.get("amount"))
+    return v
+
+
+def _case_similarity(gold: dict, pred: dict) -> int:
+    names = lambda c, f: {_party_key(p)[0] for p in c.get(f) or []}  # noqa: E731
+    sim = 3 * len(names(gold, "victims") & names(pred, "victims"))
+    sim += 3 * len(names(gold, "suspects") & names(pred, "suspects"))
+    sim += 2 * (gold.get("amount_lost") is not None and _case_field(pred, "amount_lost") == gold.get("amount_lost"))
+    sim += (gold.get("case_type") or "").split(".")[0] == (pred.get("case_type") or "").split(".")[0]
+    return sim
+
+
+def match_cases(gold: list[dict], pred: list[dict]) -> list[tuple[int, int | None]]:
+    """Pair each gold case with at most one predicted case: most shared parties and amount first, then order."""
+    pairs = sorted(
+        ((-_case_similarity(g, p), abs(i - j), i, j) for i, g in enumerate(gold) for j, p in enumerate(pred)),
+    )
+    used_g: dict[int, int] = {}
+    used_p: set[int] = set()
+    for _, _, i, j in pairs:
+        if i not in used_g and j not in used_p:
+            used_g[i] = j
+            used_p.add(j)
+    return [(i, used_g.get(i)) for i in range(len(gold))]
+
+
+def score_cases(docs: list[tuple[list[dict], list[dict]]], errors: list[str] | None = None) -> dict[str, Any]:
+    """Share of gold cases with each field exactly right; ``docs`` is ``[(gold_cases, pred_cases), ...]``.
+
+    Wrong fields are appended to ``errors`` (as ``field: gold → predicted``) when a list is given.
+
+    >>> g = [{"case_type": "fraud", "victims": ["王女士"], "amount_lost": 500}]
+    >>> p = [{"case_type": "fraud", "victims": [{"name": "王女士"}], "amount_lost": {"amount": 500}}]
+    >>> s = score_cases([(g, p)]); s["fields"]["victims"], s["fields"]["amount_lost"], s["missed"]
+    (1.0, 1.0, 0)
+    """
+    right = {f: 0 for f in CASE_FIELDS}
+    asked = {f: 0 for f in CASE_FIELDS}
+    n = missed = spurious = 0
+    for k, (gold, pred) in enumerate(docs):
+        matched = match_cases(gold, pred)
+        spurious += len(pred) - sum(j is not None for _, j in matched)
+        for i, j in matched:
+            n += 1
+            missed += j is None
+            if j is None and errors is not None:
+                errors.append(f"doc {k} case {i}: MISSED ({gold[i].get('case_type')})")
+            for f in (f for f in CASE_FIELDS if f in gold[i]):  # a field the gold leaves out is not scored
+                asked[f] += 1
+                if j is None:
+                    continue
+                want, got = _case_field(gold[i], f), _case_field(pred[j], f, like=gold[i])
+                right[f] += want == got
+                if want != got and errors is not None:
+                    errors.append(f"doc {k} case {i} {f}: {want} → {got}")
+    fields = {f: (right[f] / asked[f] if asked[f] else None) for f in CASE_FIELDS}
+    return {"cases": n, "missed": missed, "spurious": spurious, "fields": fields}
+
+
+def predict_cases(docs: list[dict[str, Any]]) -> list[tuple[list[dict], list[dict]]]:
+    """``(meta.cases, predicted reports as JSON)`` for every gold document that has ``meta.cases``."""
+    from .api import extract
+
+    out = []
+    for doc in docs:
+        meta = doc.get("meta") or {}
+        if "cases" in meta:
+            reports = extract(doc["text"], issue_date=meta.get("issue_date"))
+            out.append((meta["cases"], [r.model_dump(mode="json") for r in reports]))
+    return out
+
+
+def format_case_table(scores: dict[str, Any]) -> str:
+    """The per-field table printed by ``jnpolice-ner evaluate --cases``."""
+    lines = [f"cases {scores['cases']}  missed {scores['missed']}  spurious reports {scores['spurious']}",
+             f"{'field':<18}{'right':>8}"]
+    lines += [f"{f:<18}{v:>8.3f}" for f, v in scores["fields"].items() if v is not None]
     return "\n".join(lines)

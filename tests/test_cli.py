@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,24 @@ def test_evaluate_bad_file(tmp_path):
     bad.write_text("not json\n")
     r = run("evaluate", str(bad))
     assert r.returncode == 2 and b"Traceback" not in r.stderr
+
+
+def _own_gold(tmp_path, cases):
+    text = "4月2日，王女士被冒充客服的骗子骗走3000元。"
+    doc = {"id": "own", "text": text, "meta": {"issue_date": "2024-04-05", "cases": cases},
+           "spans": [{"label": "PERSON", "text": "王女士", "start": 5, "end": 8, "role": "victim", "value": None}]}
+    gold = tmp_path / "own.jsonl"
+    gold.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    return gold
+
+
+def test_evaluate_cases_scores_each_field_and_lists_misses(tmp_path):
+    gold = _own_gold(tmp_path, [{"case_type": "fraud.customer_service", "victims": [{"name": "王女士", "gender": "女", "age": None}],
+                                 "amount_lost": 3000, "suspects": [{"name": "李四", "gender": None, "age": None}]}])
+    r = run("evaluate", str(gold), str(gold), "--cases", "--errors", "5")
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    assert "cases 2  missed 0" in out
+    assert re.search(r"victims\s+1\.000", out) and re.search(r"suspects\s+0\.000", out)
+    assert "own case 0 suspects: {('李四', None, None)} → set()" in out
+    assert "units" not in out.split("cases 2")[1].split("own case")[0]  # a field the gold leaves out is not scored
