@@ -279,7 +279,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             out.append(Candidate(LABEL, start - len(name), m.end(), "org.shop.trade", score=0.6,
                                  data={"name": name + word, "kind": "company", "place": place,
                                        "literal": True}))
-    return out
+    return out + recognize_outlets(text, rules) + recognize_level_departments(text, rules)
 
 
 def _trade_name(text: str, s: int, cfg: _Config, shop: str = "") -> tuple[str, str | None] | None:
@@ -402,9 +402,90 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     kind = d["kind"]
     if "suffix" in d:
         name = _lowest(pval or {}, d["place"]) + d["suffix"] if pval else d["place"] + d["suffix"]
-    elif kind == "government":
+    elif kind == "government" and d.get("place"):
         name = (_lowest(pval, d["place"]) if pval else d["place"]) + d["name"]
     else:
         name = d["name"]
     cand.value = {"name": name, "kind": kind, "place": pval}
     return True
+
+
+class _MoreConfig:
+    """Outlets and level-named departments (org.media.outlet, org.government.level)."""
+
+    def __init__(self, rules: RuleSet):
+        rf = rules["org"]
+        self.outlet_re = rf.rule("org.media.outlet").compiled
+        weak = sorted(rf.extra("outlet_weak_suffixes") or (), key=len, reverse=True)
+        self.weak_re = regex.compile("|".join(regex.escape(w) for w in weak) or "(?!)")
+        self.outlet_before = tuple(rf.extra("outlet_before") or ())
+        self.outlet_after = tuple(rf.extra("outlet_after") or ())
+        self.left_stops = set(rf.extra("outlet_left_stops", ""))
+        self.generic = (set(rf.extra("company_generic") or ()) | set(rf.extra("shop_generic") or ())
+                        | set(rf.extra("outlet_generic_names") or ()))
+        depts = set(rf.extra("level_departments") or ()) | {
+            row["alias"] for row in rules.table("org_government") if row["alias"].endswith(("局", "委", "委员会"))}
+        levels = sorted(rf.extra("level_words") or (), key=len, reverse=True)
+        full = sorted(rf.extra("full_departments") or (), key=len, reverse=True)
+        alt = "|".join(regex.escape(d) for d in sorted(depts, key=len, reverse=True))
+        self.level_re = regex.compile(
+            rf"(?<=^|[^\p{{Han}}]|[和与及同跟向对由经])(?:{'|'.join(map(regex.escape, levels))})(?:{alt})|{'|'.join(full)}")
+
+
+@functools.lru_cache(maxsize=4)
+def _more_config(rules: RuleSet) -> _MoreConfig:
+    return _MoreConfig(rules)
+
+
+def _outlet_name(text: str, s: int, cfg: _MoreConfig) -> int | None:
+    """Where the outlet name before the suffix at ``s`` starts (昆明|日报 → start of 昆明); None if no name."""
+    lo = s
+    while lo > 0 and s - lo < 8 and regex.match(r"\p{Han}", text[lo - 1]) and text[lo - 1] not in cfg.left_stops:
+        lo -= 1
+    name = text[lo:s]
+    if len(name) < 2 or name in cfg.generic or any(name.endswith(g) for g in ("本", "该", "各", "多家", "各大")):
+        return None
+    return lo
+
+
+def recognize_outlets(text: str, rules: RuleSet) -> list[Candidate]:
+    """News outlets (org.media.outlet): ``据红河新闻客户端消息`` → 红河新闻客户端, ``云南网讯`` → 云南网.
+
+    >>> from jnpolice_ner.ruleset import load_rules
+    >>> [c.data["name"] for c in recognize_outlets("据昆明日报消息，来源：江城网", load_rules())]
+    ['昆明日报', '江城网']
+    """
+    cfg = _more_config(rules)
+    out: list[Candidate] = []
+    spans = [(m.start(), m.end()) for m in cfg.outlet_re.finditer(text)]
+    for m in cfg.weak_re.finditer(text):
+        s, e = m.span()
+        lo = _outlet_name(text, s, cfg)
+        if lo is not None and (text.startswith(cfg.outlet_after, e) or text[:lo].endswith(cfg.outlet_before)):
+            spans.append((s, e))
+    taken: set[int] = set()
+    for s, e in sorted(spans, key=lambda p: (p[1], p[0])):
+        lo = _outlet_name(text, s, cfg)
+        if lo is None or e in taken:
+            continue
+        taken.add(e)
+        fire("org.media.outlet")
+        name = text[lo:e]
+        out.append(Candidate(LABEL, lo, e, "org.media.outlet", score=0.75,
+                             data={"name": name, "kind": "company", "place": None, "literal": True}))
+    return out
+
+
+def recognize_level_departments(text: str, rules: RuleSet) -> list[Candidate]:
+    """Departments named with a level word or by full name (org.government.level): 县教育局, 市场监管局.
+
+    >>> from jnpolice_ner.ruleset import load_rules
+    >>> [c.data["name"] for c in recognize_level_departments("县教育局和街道纪工委", load_rules())]
+    ['县教育局', '街道纪工委']
+    """
+    out = []
+    for m in _more_config(rules).level_re.finditer(text):
+        fire("org.government.level")
+        out.append(Candidate(LABEL, m.start(), m.end(), "org.government.level", score=0.8,
+                             data={"name": m.group(0), "kind": "government", "place": None, "literal": True}))
+    return out
