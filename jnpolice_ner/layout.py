@@ -550,6 +550,24 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
                     "PERSON", s, e, "person.byline.editor", score=0.9, priority=10, role="other",
                     value={"name": text[s:e], "anonymized": False},
                 ))
+    taken = {(s, e) for s, e, _ in names} | {(c.start, c.end) for c in seg.candidates}
+    for ln in seg_lines:
+        if ln.kind == "heading" or (head_idx is not None and ln is lines[head_idx]):
+            continue
+        if ln.kind == "byline":  # a byline line inside the body (江城晚报记者 张三 实习生 李四)
+            found = parse_byline(norm[ln.start:ln.end], ln.start, cfg)
+        else:
+            found = [(ln.start + a, ln.start + b, r) for a, b, r in scattered_names(norm[ln.start:ln.end], cfg, load_rules())]
+        for s, e, role in found:
+            if not any(s < te and ts < e for ts, te in taken):
+                fire("layout.byline.scattered")
+                taken.add((s, e))
+                if role == "other":
+                    seg.candidates.append(Candidate(
+                        "PERSON", s, e, "person.byline.editor", score=0.9, priority=10, role="other",
+                        value={"name": text[s:e], "anonymized": False}))
+                else:
+                    names.append((s, e, role))
     for s, e, role in names:
         name = text[s:e]
         (seg.reporters if role == "reporter" else seg.correspondents).append(name)
@@ -638,3 +656,67 @@ def _find_displaced_lead(seg: Segment, paras: list[_Line], consumed: set[int], c
         if score > best_score:
             best, best_score = i, score
     return best if best_score >= 0.35 else None
+
+
+_FIELD_END_RE = regex.compile(r"[|｜)）】\]\n。；;]|\s{2,}(?=\S*[:：])|\s+(?=[\p{Han}]{1,5}[:：])|\d")
+_BRACKET_RE = regex.compile(r"[（(【\[]([^（）()【】\[\]\n]{2,40})[）)】\]]")
+
+
+@functools.lru_cache(maxsize=4)
+def _scatter_config(rules: RuleSet) -> tuple[Any, dict[str, str], tuple[str, ...], frozenset[str]]:
+    f = rules["layout"]
+    roles = dict(_config(rules).roles)
+    roles.update({w: "other" for w in f.extra("credit_roles", [])})
+    alt = "|".join(regex.escape(w) for w in sorted(roles, key=len, reverse=True))
+    label_re = regex.compile(rf"(?P<role>{alt})\s*[:：/／]\s*|^[\s（(【]*(?P<bare>{alt})\s+")
+    return (label_re, roles, tuple(f.extra("bracket_byline_after", [])), frozenset(f.extra("not_names", [])))
+
+
+def _name_like(word: str, cfg: _Config, not_names: frozenset[str]) -> bool:
+    return (2 <= len(word) <= 4 and word not in not_names and word not in cfg.collective
+            and (word[0] in cfg.surnames or word[:2] in cfg.compound_surnames))
+
+
+def _field_names(raw: str, at: int, role: str, cfg: _Config, not_names: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Names of one labelled field starting at ``at`` (``董彦良 吉万宏 柳文斌``), up to the field's end."""
+    end_m = _FIELD_END_RE.search(raw, at)
+    stop = end_m.start() if end_m else len(raw)
+    found = parse_byline(raw[at:stop], at, cfg, default_role=role)
+    out = []
+    for s, e, r in found:
+        if not _name_like(raw[s:e], cfg, not_names):
+            break
+        out.append((s, e, r))
+    return out
+
+
+def scattered_names(raw: str, cfg: _Config, rules: RuleSet) -> list[tuple[int, int, str]]:
+    """Byline and credit names anywhere in a line (``layout.byline.scattered``), offsets into ``raw``.
+
+    >>> cfg = _config(load_rules())
+    >>> [("中新网盐城7月9日电(张华 李强)抓获"[s:e], r) for s, e, r in scattered_names("中新网盐城7月9日电(张华 李强)抓获", cfg, load_rules())]
+    [('张华', 'reporter'), ('李强', 'reporter')]
+    >>> [("来源:江城网 | 编辑:王立 | 作者:赵敏"[s:e], r) for s, e, r in scattered_names("来源:江城网 | 编辑:王立 | 作者:赵敏", cfg, load_rules())]
+    [('王立', 'other'), ('赵敏', 'reporter')]
+    """
+    label_re, roles, after, not_names = _scatter_config(rules)
+    out: list[tuple[int, int, str]] = []
+    for m in label_re.finditer(raw):
+        if m.group("bare") and len(raw) > 40:
+            continue
+        role = roles[m.group("role") or m.group("bare")]
+        out += _field_names(raw, m.end(), role, cfg, not_names)
+    for m in _BRACKET_RE.finditer(raw):
+        inner = m.group(1)
+        if any(s < m.end() and e > m.start() for s, e, _ in out):
+            continue
+        has_role = cfg.role_re.search(inner) is not None
+        before = raw[: m.start()].rstrip()
+        placed = not before or before.endswith(after) or before[-1] in cfg.final and not raw[m.end():].strip()
+        tokens = _TOKEN_RE.findall(inner)
+        if not tokens or regex.search(r"[^\p{Han}·\s、,，:：/]", inner) or not (has_role or placed):
+            continue
+        found = parse_byline(inner, m.start(1), cfg)
+        if found and all(_name_like(raw[s:e], cfg, not_names) for s, e, _ in found):
+            out += found
+    return out

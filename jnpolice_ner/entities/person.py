@@ -371,12 +371,22 @@ def _full_before_title(text: str, p: int, d: _Data) -> int:
         given = text[s + 1:p]
         if not all(_is_han(ch) and ch not in d.non_name for ch in given) or not any(ch in d.given_chars for ch in given):
             continue
+        if length == 3 and _place_word(text[s:p - 1]):
+            continue  # 南阳陈女士: a place, then 陈女士
         if s > 0 and _is_han(text[s - 1]) and text[s - 1] not in _PUNCT:
             # the name must start a word: after punctuation, a cue word, 的 or a function word
             if not (text[s - 1] in d.non_name or d.cue_end_re.search(text, max(0, s - 7), s)):
                 continue
         return s
     return -1
+
+
+def _place_word(word: str) -> bool:
+    """True when ``word`` is a place name (南阳), so a surname after it starts the name."""
+    from . import place
+
+    v = place.lookup(word)
+    return v is not None and not v.get("_fallback")
 
 
 def _xiao_lao_ok(text: str, s: int, e: int, d: _Data) -> bool:
