@@ -65,6 +65,11 @@ class _Compiled:
     conj_lengths: list[int] = field(default_factory=list)
     separators: list[str] = field(default_factory=list)
     blockers: list[_Blocker] = field(default_factory=list)
+    #: fraud class stems (stem → term) and the bounds of a category label (case_type.label.category)
+    stems: dict[str, _Term] = field(default_factory=dict)
+    label_stops: str = ""
+    label_after: str = ""
+    channel_prefixes: tuple[str, ...] = ()
     #: rule id → the blockers that apply to its terms (filled on first use)
     by_rule: dict[str, list[_Blocker]] = field(default_factory=dict)
 
@@ -86,12 +91,14 @@ def _compile(rules: RuleSet) -> _Compiled:
         term = _Term(r.id, kind, r.extra("code"), r.extra("codes"))
         if kind == "stem":
             surfaces = [s + suf for s in r.extra("stems", []) for suf in suffixes]
+            for s in r.extra("stems", []):
+                out.stems.setdefault(s, term)
             # a stem naming a fraudulent act by itself is a conjunct too (冒充公检法、虚假网络贷款诈骗)
             for s in r.extra("stems", []):
                 if len(s) >= min_len and any(mk in s for mk in marks):
                     out.conjuncts.setdefault(s, term)
         elif kind == "domain":
-            surfaces = [s + h for s in r.extra("stems", []) for h in heads]
+            surfaces = [s + h for s in r.extra("stems", []) for h in r.extra("heads", heads)]
         else:
             surfaces = list(r.extra("terms", []))
         table = out.conjuncts if kind == "conjunct" else out.terms
@@ -101,6 +108,57 @@ def _compile(rules: RuleSet) -> _Compiled:
     # a prefix trie as one regex: the stdlib engine fails fast on characters no term starts with
     out.finder = re.compile(_trie_pattern(list(out.terms))) if out.terms else None
     out.conj_lengths = sorted({len(t) for t in out.conjuncts}, reverse=True)
+    label = rf.rule("case_type.label.category")
+    out.label_stops, out.label_after = label.extra("left_stops", ""), label.extra("right_bounds", "")
+    out.channel_prefixes = tuple(rf.rule("case_type.label.channel").extra("prefixes", []))
+    return out
+
+
+def _label_start(text: str, end: int, comp: _Compiled, limit: int = 12) -> int:
+    """Start of a category label ending at ``end`` (办理贷款|类诈骗): the Han run back to a stop character."""
+    s = end
+    while s > 0 and end - s < limit and "\u4e00" <= text[s - 1] <= "\u9fff" and text[s - 1] not in comp.label_stops:
+        s -= 1
+    return s
+
+
+def _label_code(label: str, comp: _Compiled) -> _Term | None:
+    """The fraud class named inside a label: the longest stem it contains."""
+    best = None
+    for i in range(len(label)):
+        for j in range(len(label), i + 1, -1):
+            t = comp.stems.get(label[i:j])
+            if t is not None and (best is None or j - i > best[0]):
+                best = (j - i, t)
+    return best[1] if best else None
+
+
+def _category_labels(text: str, kept: list[tuple[int, int, _Term]], comp: _Compiled) -> list[tuple[int, int, _Term]]:
+    """Category labels of bulletins are one span (case_type.label.category): ``网上刷单类诈骗``,
+    ``办理贷款类诈骗``, and ``刷单返利类`` / ``冒充客服类`` closed by a list mark, with the class found inside."""
+    out = []
+    for s, e, term in kept:
+        if term.kind == "stem" and text[s:e].endswith("类") and text[e:e + 1] not in comp.label_after:
+            continue  # 贷款类业务: a stem + 类 is a label only when a list mark closes it
+        if text[e:e + 1] == "类" and (e + 1 == len(text) or text[e + 1] in comp.label_after) and term.kind in ("stem", "noun"):
+            e += 1  # 刷单返利类、 (a stem's class label without 诈骗)
+        if term.kind == "stem" and text[max(0, s - 2):s] in comp.channel_prefixes:
+            fire("case_type.label.channel")
+            s -= 2  # 网上购物诈骗: the channel is part of the class name
+        if text[s:e].endswith("类诈骗") or text[s:e] == "诈骗" and text[s - 1:s] == "类":
+            lab_end = e - 3 if text[s:e].endswith("类诈骗") else s - 1
+        elif text[s:e].endswith("类"):
+            lab_end = e - 1
+        else:
+            out.append((s, e, term))
+            continue
+        ls = _label_start(text, lab_end, comp)
+        found = _label_code(text[ls:lab_end], comp) if ls < lab_end else None
+        if found is None and term.rule_id == "case_type.term.诈骗":
+            out.append((s, e, term))
+            continue
+        fire("case_type.label.category")
+        out.append((min(ls, s), e, found or term))
     return out
 
 
@@ -222,6 +280,7 @@ def find_spans(text: str, rules: RuleSet | None = None) -> list[tuple[int, int, 
             fire(term.rule_id)
             kept.append((cs, ce, term))
     kept.sort(key=lambda x: x[0])
+    kept = _category_labels(text, kept, comp)
     out = []
     for s, e, term in kept:
         value: dict[str, Any] = {"code": term.code}
