@@ -55,6 +55,10 @@ class _Cues:
             if r.compiled is not None:
                 self.patterns[r.id] = r.compiled
         self.splits = [(r.id, r.compiled) for r in f.rules if r.id.startswith("report.split.") and r.compiled is not None]
+        self.weak_splits = frozenset(r.id for r in f.rules if r.id.startswith("report.split.") and r.extra("weak"))
+        helpers = sorted(f.rule("report.party.helper").extra("cues") or (), key=len, reverse=True)
+        self.helper_re = regex.compile("(?:" + "|".join(regex.escape(h) for h in helpers)
+                                       + r")(?:[0-9一二两三四五六七八九十]{1,2}名)?(?:\p{Han}{1,4}、){0,3}$")
         self.negations = f.extra("negations", [])
         self.min_events = int(f.extra("min_event_groups", 2))
         self.event_groups = tuple(r.id for r in f.rules if r.id.startswith("report.event."))
@@ -67,6 +71,7 @@ class _Cues:
         ctx = f.rule("report.prevented.context")
         self.needs_context = frozenset(ctx.extra("needs") or ())
         self.prevention_context = tuple(ctx.extra("context") or ())
+        self.pretext_claims = tuple(f.rule("report.outcome.pretext").extra("claims") or ())
         self.aggregate = {r.id: r.compiled for r in f.rules if r.id.startswith("report.aggregate.")}
 
     def hit(self, rule_id: str, text: str) -> str | None:
@@ -253,6 +258,17 @@ def _court_county(ents: list[Entity]) -> str | None:
 _UNIT_NAME_RE = regex.compile(r"^(?P<bureau>[\p{Han}]{2,12}?)公安(?:局|厅)(?:(?P<branch>[\p{Han}]{2,8}?)分局)?")
 
 
+def _party_role(text: str, e: Entity, cues: _Cues) -> str | None:
+    """The case role of PERSON ``e``: its role, except that a victim named right after a helper's title (a bank
+    clerk, a relative: 大堂经理王亮, 工作人员王亮、沈晔; report.party.helper) is no party of the case (None)."""
+    if e.label != "PERSON" or e.role not in ("victim", "suspect", "officer"):
+        return None
+    if e.role == "victim" and cues.helper_re.search(text[max(0, e.start - 24):e.start]):
+        fire("report.party.helper")
+        return None
+    return e.role
+
+
 def _impersonated(text: str, e: Entity, cues: _Cues) -> bool:
     """A unit or person a fraudster pretends to be: 自称“北京市公安局”民警, 冒充公安局."""
     before = text[max(0, e.start - 6):e.start]
@@ -344,7 +360,7 @@ def _qualifies(story: _Story, text: str, cues: _Cues, classify_text: str,
         for gid in cues.event_groups:
             if cues.hit(gid, s.text):
                 events.add(gid)
-    parties = [e for e in story.ents if e.label == "PERSON" and e.role in ("victim", "suspect")]
+    parties = [e for e in story.ents if _party_role(text, e, cues) in ("victim", "suspect")]
     if known is not None:
         parties = [e for e in parties if ((e.value or {}).get("name") or e.text) not in known]
     if parties:
@@ -378,33 +394,52 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     piece naming no victim or suspect besides those of earlier pieces needs two other kinds of
     case event: ``另据民警介绍，范某已被刑事拘留`` continues the case before it.
     """
-    cuts: set[int] = set()
+    cuts: dict[int, bool] = {}  # position -> weak (only weak rules cut there)
     for rule_id, pattern in cues.splits:
         for m in pattern.finditer(text):
             if m.start() > 0 and text[:m.start()].strip():
                 fire(rule_id)
-                cuts.add(m.start())
+                cuts[m.start()] = cuts.get(m.start(), True) and rule_id in cues.weak_splits
     if not cuts:
         return None
     bounds = [0, *sorted(cuts), len(text)]
     stories = []
+    weak: list[bool] = []
     for lo, hi in itertools.pairwise(bounds):
         if text[lo:hi].strip():
             stories.append(_Story(lo, hi, *_within(sents, ents, lo, hi)))
+            weak.append(cuts.get(lo, False))
     known: set[str] = set()
     first = True
-    for st in stories:
+    seized_before = False
+    for st, is_weak in zip(stories, weak, strict=True):
         body = text[st.start:st.end]
         if first:
             ok = _qualifies(st, text, cues, headline + "\n" + body, known)
         else:
             ok = _qualifies(st, text, cues, body, known, headline + "\n" + body)
+        if ok and is_weak and not first and not _own_case(st, text, cues, known, seized_before):
+            st.is_case = ok = False
         first = first and not ok
+        seized_before = seized_before or (ok and "report.event.seized" in st.events)
         known.update((e.value or {}).get("name") or e.text
-                     for e in st.ents if e.label == "PERSON" and e.role in ("victim", "suspect"))
+                     for e in st.ents if _party_role(text, e, cues) in ("victim", "suspect"))
     if sum(st.is_case for st in stories) < 2:
         return None
     return stories
+
+
+def _own_case(story: _Story, text: str, cues: _Cues, known: set[str], seized_before: bool) -> bool:
+    """Is a piece cut off by a weak cue (report.split.dated_paragraph) after a case a case of its own: it names a victim not
+    named before (and no party named before: a lead's suspect told again continues the lead's case), or it names
+    nobody and tells an arrest and a seizure after a case that told a seizure."""
+    roles = [(_party_role(text, e, cues), (e.value or {}).get("name") or e.text) for e in story.ents]
+    if any(role in ("victim", "suspect") and name in known for role, name in roles):
+        return False
+    if any(role == "victim" and name not in known for role, name in roles):
+        return True
+    return (seized_before and not any(role in ("victim", "suspect") for role, _ in roles)
+            and {"report.event.arrest", "report.event.seized"} <= story.events)
 
 
 def _within(sents: list[_Sentence], ents: list[Entity], lo: int, hi: int) -> tuple[list[_Sentence], list[Entity]]:
@@ -464,7 +499,7 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
     places = [e for e in ents if e.label == "PLACE"]
     seen: dict[str, set[str]] = {"officer": set(), "victim": set(), "suspect": set()}
     for e in ents:
-        if e.label != "PERSON" or e.role not in seen:
+        if _party_role(text, e, cues) not in seen:
             continue
         name = (e.value or {}).get("name") or e.text
         party = _party(e, text, cues, places) if e.role != "officer" else None
@@ -683,14 +718,35 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
     """Outcomes from the cues; a sum at risk that was stopped (``_fill_money``) is a prevented fraud."""
     found: set[str] = {"prevented"} if at_risk else set()
     for s in sents:
+        said = _without_pretext(s.text, cues)
         for name in ("prevented", "recovered", "frozen", "arrested", "detained", "prosecuted", "solved"):
-            cue = cues.hit(f"report.outcome.{name}", s.text)
-            if cue and not _negated(s.text, cue, cues):
+            cue = cues.hit(f"report.outcome.{name}", said)
+            if cue and not _negated(said, cue, cues):
                 found.add(name)
     order = ("prevented", "recovered", "frozen", "arrested", "detained", "prosecuted", "solved")
     report.outcome = [o for o in order if o in found]
     if "prevented" in found and report.amount_lost is not None and report.amount_recovered is None and at_risk != "partial":
         report.amount_recovered = report.amount_lost.model_copy()
+
+
+def _without_pretext(sentence: str, cues: _Cues) -> str:
+    """``sentence`` without the freezes a fraudster claims (report.outcome.pretext: ``称货款被冻结``, ``需要解冻``),
+    blanked out (same length) when the sentence tells a claim; else ``sentence`` itself.
+
+    >>> c = _cues(load_rules())
+    >>> _without_pretext("对方称其账户被冻结，需交纳解冻金。", c).count("冻结")
+    0
+    >>> _without_pretext("民警立即冻结了涉案账户。", c).count("冻结")
+    1
+    """
+    if not any(w in sentence for w in cues.pretext_claims):
+        return sentence
+    out = sentence
+    for cue in cues.groups.get("report.outcome.pretext", ()):
+        if cue in out:
+            fire("report.outcome.pretext")
+            out = out.replace(cue, "＿" * len(cue))
+    return out
 
 
 def _methods(text: str, cues: _Cues) -> list[str]:
