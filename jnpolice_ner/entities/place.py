@@ -104,7 +104,7 @@ class _Index:
         self.town_word_re = cfg.rule("place.block.town_word").compiled
         self.village_re = cfg.rule("place.village.after_chain").compiled
         self.village_stop = tuple(cfg.extra("village_stop", []))
-        self.lone_village = cfg.rule("place.village.cue")
+        self.lone_villages = [cfg.rule("place.village.cue"), cfg.rule("place.village.listed")]
         self.need_cue_explicit = set(cfg.extra("need_cue", []))
         self.common = set(rules.lexicon("place_short_common"))
         self.need_parent = set(cfg.extra("need_parent", []))
@@ -547,11 +547,11 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                                      data={"ids": ids, "forms": ["abbrev"], "segs": []}))
     if "村" in text:
         # a village named alone (在孙楼村): no chain to resolve it, so adcode null
-        vr = idx.lone_village
-        for m in vr.compiled.finditer(text):
-            fire(vr.id)
-            out.append(Candidate(LABEL, m.start("v"), m.end("v"), vr.id, score=vr.score,
-                                 data={"lone_village": m.group("v")}))
+        for vr in idx.lone_villages:
+            for m in vr.compiled.finditer(text):
+                fire(vr.id)
+                out.append(Candidate(LABEL, m.start("v"), m.end("v"), vr.id, score=vr.score,
+                                     data={"lone_village": m.group("v")}))
     return out
 
 
