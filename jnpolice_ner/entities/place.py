@@ -104,7 +104,7 @@ class _Index:
         self.town_word_re = cfg.rule("place.block.town_word").compiled
         self.village_re = cfg.rule("place.village.after_chain").compiled
         self.village_stop = tuple(cfg.extra("village_stop", []))
-        self.lone_village = cfg.rule("place.village.cue")
+        self.lone_villages = [cfg.rule("place.village.cue"), cfg.rule("place.village.listed")]
         self.need_cue_explicit = set(cfg.extra("need_cue", []))
         self.common = set(rules.lexicon("place_short_common"))
         self.need_parent = set(cfg.extra("need_parent", []))
@@ -314,9 +314,32 @@ def _info(idx: _Index, s: str, hits: list[tuple[str, str]]) -> tuple:
     return got
 
 
+_INNER_NEXT = frozenset("和与及的人籍等")
+
+
+def _inner_ok(idx: _Index, text: str, end: int) -> bool:
+    """A short form inside a chain (陕西安康, 宜兴丁蜀) ends there: at a non-Han character, a
+    connector (和, 与, 的, 人…), a cue word or a village."""
+    nxt = text[end:end + 1]
+    if not nxt or not ("\u4e00" <= nxt <= "\u9fff") or nxt in _INNER_NEXT:
+        return True
+    tail = text[end:end + 6]
+    return bool(idx.cue_re.match(tail) or idx.town_cue_re.match(tail) or idx.village_re.match(tail))
+
+
+def _continues(idx: _Index, text: str, end: int, hits: list[tuple[str, str]]) -> bool:
+    """A division of ``hits`` goes on at ``end`` (锡山|羊尖: 山羊 is a word, but 羊尖 is a town of 锡山)."""
+    cur = {h for h, _ in hits}
+    return any(idx.is_descendant(h, cur) for _, s2 in _matches(idx, text, end) for h, _ in idx.surf[s2])
+
+
 def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tuple[str, str]],
-                first: bool, relaxed: bool, fired: list[str]) -> list[tuple[str, str]]:
-    """Filter the hits of surface ``s`` at [i, end) by the blockers; [] when none is left."""
+                first: bool, relaxed: bool, fired: list[str],
+                soft: list[str] | None = None) -> list[tuple[str, str]]:
+    """Filter the hits of surface ``s`` at [i, end) by the blockers; [] when none is left.
+
+    With ``soft`` (a list), a first segment lacking only its cue passes and the cue kind it
+    lacked is appended: the article must then name the same division elsewhere (resolve)."""
     if relaxed:
         return hits
     if first and i > 0 and idx.date_re.search(text, max(0, i - 1), i + 1):
@@ -340,11 +363,16 @@ def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tup
         fired.append("place.block.after")
         return []
     if cue and (first or cue != "district"):
-        if not (idx.town_cue_re if cue == "town" else idx.cue_re).match(tail):
+        if (idx.town_cue_re if cue == "town" else idx.cue_re).match(tail):
+            fired.append("place.cue.after")
+        elif not first and _inner_ok(idx, text, end):
+            fired.append("place.chain.inner_short")  # its parent in the chain is the context
+        elif first and soft is not None:
+            soft.append(cue)
+        else:
             fired.append("place.block.need_cue")
             return []
-        fired.append("place.cue.after")
-    if right and end < len(text) and text[end - 1:end + 1] in idx.boundary:
+    if right and end < len(text) and text[end - 1:end + 1] in idx.boundary and not _continues(idx, text, end, hits):
         fired.append("place.block.before")
         return []
     if first and i > 0:
@@ -357,12 +385,16 @@ def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tup
     return hits
 
 
-def _chain(idx: _Index, text: str, i: int, relaxed: bool = False) -> tuple[int, dict[str, Any]] | None:
-    """The longest acceptable chain starting at ``i``: (end, data) or None."""
+def _chain(idx: _Index, text: str, i: int, relaxed: bool = False,
+           soft_ok: bool = False) -> tuple[int, dict[str, Any]] | None:
+    """The longest acceptable chain starting at ``i``: (end, data) or None.
+
+    ``soft_ok``: a first segment lacking only its cue is accepted, marked ``data["soft"]``."""
     best: tuple[int, dict[str, Any]] | None = None
     fired: list[str] = []
     for end, s in _matches(idx, text, i):
-        hits = _segment_ok(idx, text, i, end, s, idx.surf[s], True, relaxed, fired)
+        soft: list[str] | None = [] if soft_ok else None
+        hits = _segment_ok(idx, text, i, end, s, idx.surf[s], True, relaxed, fired, soft)
         if not hits:
             continue
         segs = [(i, end, s, hits)]
@@ -397,6 +429,8 @@ def _chain(idx: _Index, text: str, i: int, relaxed: bool = False) -> tuple[int, 
             j = ext[0]
         if best is None or j > best[0]:
             best = (j, {"segs": segs, "sibling": sibling})
+            if soft:
+                best[1]["soft"] = soft[0]
     for rid in fired:
         fire(rid)
     if best is None:
@@ -473,6 +507,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     inside = [(m.start(), m.end()) for m in idx.inside_rule.compiled.finditer(text)] if len(text) > 3 else []
     k = 0
     end = 0
+    blocked: list[int] = []
     for i in idx.hit_positions(text):
         if i < end:
             continue
@@ -489,11 +524,14 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             continue
         got = _chain(idx, text, i)
         if got is None:
+            blocked.append(i)
             continue
         end, data = got
         rid = _rule_for(data)
         fire(rid)
         out.append(Candidate(LABEL, i, end, rid, score=cfg.rule(rid).score, data=data))
+    if blocked and out:
+        out.extend(_soft_candidates(idx, text, blocked, out))
     for rule in idx.abbrev_rules:
         for m in rule.compiled.finditer(text):
             if rule.id == "place.abbrev.home":
@@ -509,12 +547,76 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                                      data={"ids": ids, "forms": ["abbrev"], "segs": []}))
     if "村" in text:
         # a village named alone (在孙楼村): no chain to resolve it, so adcode null
-        vr = idx.lone_village
-        for m in vr.compiled.finditer(text):
-            fire(vr.id)
-            out.append(Candidate(LABEL, m.start("v"), m.end("v"), vr.id, score=vr.score,
-                                 data={"lone_village": m.group("v")}))
+        for vr in idx.lone_villages:
+            for m in vr.compiled.finditer(text):
+                fire(vr.id)
+                out.append(Candidate(LABEL, m.start("v"), m.end("v"), vr.id, score=vr.score,
+                                     data={"lone_village": m.group("v")}))
     return out
+
+
+def _chain_ids(idx: _Index, data: dict[str, Any]) -> set[str]:
+    """Every division a chain names (all its segments)."""
+    return {h for seg in data["segs"] for h, _ in seg[3]}
+
+
+def _supported(idx: _Index, data: dict[str, Any], named: set[str]) -> list[str]:
+    """The first-segment divisions of a soft chain that ``named`` supports: the same division, or
+    for a city district written short (锡山), its city."""
+    out = []
+    for h, _ in data["segs"][0][3]:
+        if h in named or (data.get("soft") == "district" and idx.entries[h].parent in named):
+            out.append(h)
+    return out
+
+
+def _soft_candidates(idx: _Index, text: str, blocked: list[int], found: list[Candidate]) -> list[Candidate]:
+    """Short forms that lacked only a cue (安康, 北海, 焦村, a district 锡山) where the text also names
+    the same division with its suffix or a cue (安康市, 北海市, 焦村镇, 无锡市): candidates that
+    resolve keeps only when the article itself names it (``place.name.article``)."""
+    named: set[str] = set()
+    spans = []
+    for c in found:
+        if c.data and c.data.get("segs"):
+            named |= _chain_ids(idx, c.data)
+            spans.append((c.start, c.end))
+    if not named:
+        return []
+    rule = idx.cfg.rule("place.name.article")
+    out: list[Candidate] = []
+    end = 0
+    for i in blocked:
+        if i < end or any(a <= i < b for a, b in spans):
+            continue
+        got = _chain(idx, text, i, soft_ok=True)
+        if got is None or not got[1].get("soft") or not _supported(idx, got[1], named):
+            continue
+        end, data = got
+        out.append(Candidate(LABEL, i, end, rule.id, score=rule.score, data=data))
+    return out
+
+
+def _article_named(idx: _Index, ctx: Context) -> set[str]:
+    """Every division a chain of the article names without help (also inside UNIT/ORG names)."""
+    cached = getattr(ctx, "_place_article_named", None)
+    if cached is not None:
+        return cached
+    named: set[str] = set()
+    text = ctx.text[ctx.start:ctx.end or len(ctx.text)]
+    end = 0
+    for i in idx.hit_positions(text):
+        if i < end or idx.first2[text[i:i + 2]][0] == 0:
+            continue
+        got = _chain(idx, text, i)
+        if got is None:
+            continue
+        end, data = got
+        named |= _chain_ids(idx, data)
+    try:
+        ctx._place_article_named = named  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover
+        pass
+    return named
 
 
 # -- resolution ----------------------------------------------------------------------------------
@@ -606,6 +708,14 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         cand.value = value
         ctx.places.append(value)
         return True
+    if data.get("soft"):
+        # 北海一男子 with 北海市 elsewhere in the article; a district (锡山) with its city (无锡市)
+        ok = _supported(idx, data, _article_named(idx, ctx))
+        if not ok:
+            return False
+        if len(data["segs"]) == 1:
+            data["ids"] = ok
+        fire("place.name.article")
     ids = data["ids"]
     context = _context_codes(idx, ctx, cand)
     eid, score = idx.pick(ids, context)
