@@ -83,16 +83,69 @@ def _prf(tp: int, gold: int, pred: int) -> dict[str, Any]:
 
 
 def read_gold(path: str | Path) -> list[dict[str, Any]]:
-    """Documents of a gold JSONL file: ``{"id", "text", "meta", "spans"}`` per line."""
+    """Documents of a gold JSONL file: ``{"id", "text", "meta", "spans"}`` per line.
+
+    Every line is checked (``check_gold_doc``), and a file without documents is an error: a
+    malformed gold file must not score silently (an empty one used to give F1 1.000)."""
     docs = []
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:
         for n, line in enumerate(fh, 1):
             if line.strip():
                 try:
-                    docs.append(json.loads(line))
+                    doc = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ValueError(f"{path}: line {n} is not JSON: {exc.msg}") from None
+                problem = check_gold_doc(doc)
+                if problem:
+                    raise ValueError(f"{path}: line {n}: {problem}")
+                docs.append(doc)
+    if not docs:
+        raise ValueError(f"{path}: no gold documents (the file is empty)")
     return docs
+
+
+def check_gold_doc(doc: Any) -> str | None:
+    """What is wrong with one gold document, or None: an object with a string ``text``, an optional
+    object ``meta`` (its ``issue_date`` an ISO date) and a list ``spans`` of objects with a string
+    ``label`` and integer offsets ``0 <= start < end <= len(text)`` (and ``text`` equal to the slice).
+
+    >>> check_gold_doc({"text": "被骗1万元", "spans": [{"label": "MONEY", "start": 4, "end": 2}]})
+    'span 0: start 4 is after end 2'
+    """
+    if not isinstance(doc, dict):
+        return f"a gold document is a JSON object, not {type(doc).__name__}"
+    text = doc.get("text")
+    if not isinstance(text, str):
+        return f"'text' must be a string, not {type(text).__name__}"
+    meta = doc.get("meta")
+    if meta is not None:
+        if not isinstance(meta, dict):
+            return f"'meta' must be an object, not {type(meta).__name__}"
+        if meta.get("issue_date") is not None:
+            from .recognizer import as_date
+
+            try:
+                as_date(meta["issue_date"])
+            except (ValueError, TypeError) as exc:
+                return f"meta: {exc}"
+    spans = doc.get("spans", [])
+    if not isinstance(spans, list):
+        return f"'spans' must be a list, not {type(spans).__name__}"
+    for k, sp in enumerate(spans):
+        if not isinstance(sp, dict):
+            return f"span {k} must be an object, not {type(sp).__name__}"
+        if not isinstance(sp.get("label"), str):
+            return f"span {k}: 'label' must be a string"
+        start, end = sp.get("start"), sp.get("end")
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+            return f"span {k}: 'start' and 'end' must be integers"
+        if start > end:
+            return f"span {k}: start {start} is after end {end}"
+        if not 0 <= start < end <= len(text):
+            return f"span {k}: offsets {start}:{end} are not a span of the text (length {len(text)})"
+        if "text" in sp and sp["text"] != text[start:end]:
+            return f"span {k}: its text {sp['text']!r} is not text[{start}:{end}] {text[start:end]!r}"
+    return None
 
 
 def predict_entities(docs: list[dict[str, Any]]) -> list[tuple[list[dict], list[dict]]]:

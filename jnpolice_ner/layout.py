@@ -121,7 +121,10 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-_HEADING_RE = regex.compile(r"^(#{1,6})\s*(.*?)\s*$")
+#: a heading line: its level and its text; the text's surrounding spaces are stripped in Python
+#: (``_strip_markup``): a lazy ``(.*?)\s*$`` backtracked over every run of spaces inside the line,
+#: quadratic in the run's length (issue #13: ``"#a" + " " * N + "b"``)
+_HEADING_RE = regex.compile(r"^(#{1,6})(.*)$")
 _BRACKET_BYLINE_RE = regex.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")
 _TRAILING_BRACKET_BYLINE_RE = regex.compile(r"(?<=[。！？”])\s*[（(]([^（）()]{2,40})[）)]\s*$")
 _TOKEN_RE = regex.compile(r"[\p{Han}·]+")

@@ -30,16 +30,29 @@ log = logging.getLogger("jnpolice_ner")
 
 
 def as_date(value: _dt.date | str | None) -> _dt.date | None:
-    """Accept a ``date``, an ISO string or None.
+    """Accept a ``date`` (or ``datetime``, ``pandas.Timestamp``), an ISO string or None.
 
-    >>> as_date("2016-08-20")
-    datetime.date(2016, 8, 20)
+    A missing value of pandas (``pandas.NaT``, a ``datetime`` that is not a time) means no issue
+    date, like None. A string is the whole ISO date (or date and time): ``2016-08-20garbage`` is
+    no date (only the first ten characters used to be read).
+
+    >>> as_date("2016-08-20"), as_date("2016-08-20T09:30")
+    (datetime.date(2016, 8, 20), datetime.date(2016, 8, 20))
     """
-    if value is None or isinstance(value, _dt.date):
+    if value is None:
+        return None
+    if isinstance(value, _dt.date):
+        if value != value:  # pandas.NaT (a datetime subclass unequal to itself)
+            return None
         return value.date() if isinstance(value, _dt.datetime) else value
     if isinstance(value, str):
+        s = value.strip()
         try:
-            return _dt.date.fromisoformat(value.strip()[:10])
+            return _dt.date.fromisoformat(s)
+        except ValueError:
+            pass
+        try:
+            return _dt.datetime.fromisoformat(s).date()
         except ValueError:
             raise ValueError(f"issue_date must be an ISO date like 2016-08-20, not {value!r}") from None
     raise TypeError(f"issue_date must be a date or an ISO string, not {type(value).__name__}")

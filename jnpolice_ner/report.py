@@ -148,9 +148,11 @@ def _sentences(text: str) -> list[_Sentence]:
 
 
 def _sentence_of(sents: list[_Sentence], pos: int) -> _Sentence | None:
-    for s in sents:
-        if s.start <= pos < s.end:
-            return s
+    """The sentence containing ``pos`` (``sents`` in text order, not overlapping): a binary search,
+    as it is asked once per entity (a scan made an article with many entities quadratic)."""
+    k = bisect.bisect_right(sents, pos, key=lambda s: s.start) - 1
+    if k >= 0 and sents[k].start <= pos < sents[k].end:
+        return sents[k]
     return None
 
 
@@ -498,6 +500,7 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
             evidence.append(e)
     places = [e for e in ents if e.label == "PLACE"]
     seen: dict[str, set[str]] = {"officer": set(), "victim": set(), "suspect": set()}
+    parties: dict[str, dict[str, Party]] = {"victim": {}, "suspect": {}}  # role → name → first party
     for e in ents:
         if _party_role(text, e, cues) not in seen:
             continue
@@ -506,8 +509,7 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
         if name in seen[e.role]:
             # a later mention may carry the description: fill what is missing
             if party is not None:
-                target = next(p for p in (report.victims if e.role == "victim" else report.suspects)
-                              if p.name == name)
+                target = parties[e.role][name]
                 for f in ("gender", "age", "origin"):
                     if getattr(target, f) is None and getattr(party, f) is not None:
                         setattr(target, f, getattr(party, f))
@@ -518,8 +520,10 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
             report.officers.append(name)
         elif e.role == "victim":
             report.victims.append(party)
+            parties["victim"][name] = party
         else:
             report.suspects.append(party)
+            parties["suspect"][name] = party
     report.victims = _merge_back_references(report.victims, cues)
     report.suspects = _merge_back_references(report.suspects, cues)
     at_risk = _fill_money(report, ents, sents, cues, evidence, events, body)

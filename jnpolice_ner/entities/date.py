@@ -25,6 +25,14 @@ Year choices (documented in rules/date.yaml and the report):
 * ``年初/年底/年末`` keep year granularity, ``月初/月底/月末`` month granularity; ``上半年`` is a
   month interval, ``上旬/中旬/下旬`` day intervals; ``1至7月`` is a month interval.
 
+Every value is valid (``valid_value``): a real calendar date, or an interval whose start is not after
+its end. ``2月30日`` is no date (also without a year); ``9月下旬`` without a year ends on ``--09-30``
+(``2月下旬`` on ``--02-29``, the day a leap year has); an interval whose end names an earlier month
+and no year runs into the next year (``12月28日至1月3日``, issue 2016-01-20 →
+``2015-12-28/2016-01-03``); one written backwards (``8月10日至8日``) keeps its span with ``value``
+None; so does a date counted past the calendar's ends (years 1–9999, e.g. ``明天`` on issue date
+9999-12-31).
+
 >>> from jnpolice_ner.ruleset import load_rules
 >>> [c.rule_id for c in recognize("7月22日中午，他报警。", load_rules())]
 ['date.month_day']
@@ -318,8 +326,14 @@ def _habitual(text: str, start: int, fields: dict[str, Any], comp: _Compiled) ->
 # resolution
 
 
-def _last_day(month_len_year: int, month: int) -> int:
-    return calendar.monthrange(month_len_year, month)[1]
+#: the year whose calendar a date without a year is checked against: a leap year, so ``--02-29``
+#: is a day (some year has it) and ``--02-30`` is not
+_ANY_YEAR = 2000
+
+
+def _last_day(month_len_year: int | None, month: int) -> int:
+    """The last day of ``month`` in that year (in a leap year when the year is unknown)."""
+    return calendar.monthrange(_ANY_YEAR if month_len_year is None else month_len_year, month)[1]
 
 
 def _safe_date(y: int, m: int, d: int) -> _dt.date | None:
@@ -327,6 +341,66 @@ def _safe_date(y: int, m: int, d: int) -> _dt.date | None:
         return _dt.date(y, m, d)
     except ValueError:
         return None
+
+
+def _in_range(y: int | None) -> bool:
+    """Whether year ``y`` can be written as a date (``datetime`` years 1–9999; None: no year)."""
+    return y is None or _dt.MINYEAR <= y <= _dt.MAXYEAR
+
+
+def _shift(base: _dt.date, days: int) -> _dt.date | None:
+    """``base`` moved by ``days``, or None past the ends of the calendar (issue date 0001-01-01)."""
+    try:
+        return base + _dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _part_bounds(iso: str) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
+    """The first and last day ``(y, m, d)`` of one ISO part (``2016``, ``2016-08``, ``2016-08-10``,
+    ``--08``, ``--08-10``; year 0 stands for "no year"), or None when it is no real date."""
+    m = regex.fullmatch(r"(?:(\d{4})|--)(?:-?(\d{2})(?:-(\d{2}))?)?", iso)
+    if m is None or (m.group(1) is None and m.group(2) is None):
+        return None
+    y = int(m.group(1)) if m.group(1) else 0
+    if m.group(1) and not _in_range(y):
+        return None
+    if m.group(2) is None:
+        return (y, 1, 1), (y, 12, 31)
+    mo = int(m.group(2))
+    if not 1 <= mo <= 12:
+        return None
+    last = _last_day(y or None, mo)
+    if m.group(3) is None:
+        return (y, mo, 1), (y, mo, last)
+    d = int(m.group(3))
+    if not 1 <= d <= last:
+        return None
+    return (y, mo, d), (y, mo, d)
+
+
+def valid_value(value: dict[str, Any]) -> bool:
+    """Whether a DATE value is a real calendar date (years 1–9999; ``--MM-DD`` a day some year has)
+    or an interval of such dates whose start is not after its end. A year-less interval whose end
+    month comes before its start month runs into the next year (``--12-28/--01-03``).
+
+    >>> valid_value({"iso": "2015-12-28/2016-01-03"}), valid_value({"iso": "--09-21/--09-31"})
+    (True, False)
+    """
+    parts = str(value.get("iso", "")).split("/")
+    if len(parts) > 2:
+        return False
+    bounds = [_part_bounds(p) for p in parts]
+    if any(b is None for b in bounds):
+        return False
+    if len(bounds) == 1:
+        return True
+    (lo, _), (_, hi) = bounds  # type: ignore[misc]
+    if (lo[0] == 0) != (hi[0] == 0):
+        return False
+    if lo[0] == 0 and hi[1] < lo[1]:
+        return True
+    return lo <= hi
 
 
 def _state(ctx: Context) -> dict[str, Any]:
@@ -472,11 +546,12 @@ def _resolve_calendar(f: dict[str, Any], cand: Candidate, ctx: Context, inherit:
             m = last.month
         elif issue is not None:
             y, m = y or issue.year, issue.month
-            if d > issue.day:
-                prev = issue.replace(day=1) - _dt.timedelta(days=1)
-                y, m = prev.year, prev.month
+            if d > issue.day:  # the month before the issue date's
+                y, m = (y, m - 1) if m > 1 else (y - 1, 12)
         else:
             return None
+    if not _in_range(y):  # a year counted past the calendar's ends (issue date 9999-12-31, 明年)
+        return None
     if m is None:
         if y is None:
             return None
@@ -486,20 +561,22 @@ def _resolve_calendar(f: dict[str, Any], cand: Candidate, ctx: Context, inherit:
         return f"{y:04d}", "year", y, explicit
     if y is None:
         y = _year_for(m, d, cand, ctx)
+        if not _in_range(y):  # the year before issue date 0001-…
+            return None
+    if d is not None and d > _last_day(y, m):
+        raise ValueError(f"no such day {m}-{d}")  # 2月30日, also without a year
     if d is None:
         if "xun" in f:
             a, b = f["xun"]
+            b = min(b, _last_day(y, m))  # 下旬 ends on the month's last day (a leap February's, without a year)
             if y is None:
-                return f"--{m:02d}-{a:02d}/--{m:02d}-{min(b, 31 if b > 20 else b):02d}", "day", None, False
-            b = min(b, _last_day(y, m))
+                return f"--{m:02d}-{a:02d}/--{m:02d}-{b:02d}", "day", None, False
             return f"{y:04d}-{m:02d}-{a:02d}/{y:04d}-{m:02d}-{b:02d}", "day", y, explicit
         if y is None:
             return f"--{m:02d}", "month", None, False
         return f"{y:04d}-{m:02d}", "month", y, explicit
     if y is None:
         return f"--{m:02d}-{d:02d}", "day", None, False
-    if _safe_date(y, m, d) is None:
-        raise ValueError(f"no such day {y}-{m}-{d}")
     return f"{y:04d}-{m:02d}-{d:02d}", "day", y, explicit
 
 
@@ -545,7 +622,8 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
                 fire("date.quoted_speech")
             if base is not None:
                 value = _deictic_value(a, base)
-                _clock(a, value)
+                if value is not None:
+                    _clock(a, value)
             cand.value = value  # a quoted 昨天 does not move the scene
             return True
         if base is not None:
@@ -554,11 +632,12 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         if issue is not None:
             y, m = issue.year, issue.month + a["off"]
             y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-            value = {"iso": f"{y:04d}-{m:02d}", "granularity": "month"}
+            if _in_range(y):
+                value = {"iso": f"{y:04d}-{m:02d}", "granularity": "month"}
     elif kind == "anaphoric_day":
         last = _last_day_date(cand, ctx)
-        if last is not None:
-            day = last + _dt.timedelta(days=a["off"])
+        day = _shift(last, a["off"]) if last is not None else None
+        if day is not None:
             value = {"iso": day.isoformat(), "granularity": "day"}
     elif kind == "lunar":
         value = _resolve_lunar(a, cand, ctx, comp)
@@ -578,11 +657,21 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
                     second = _resolve_calendar(b, cand, ctx, inherit={"year": year, "m": a.get("m")})
                 except ValueError:
                     second = None
+                if second is not None and year is not None and not _own_year(b) and "m" in b \
+                        and not valid_value({"iso": f"{iso.split('/')[0]}/{second[0].split('/')[-1]}"}):
+                    # 12月28日至1月3日: the end's month comes round again in the next year
+                    try:
+                        second = _resolve_calendar(b, cand, ctx, inherit={"year": year + 1, "m": a.get("m")})
+                    except ValueError:
+                        second = None
                 if second is not None:
                     iso2, gran2 = second[0], second[1]
                     lo = iso.split("/")[0]
                     hi = iso2.split("/")[-1]
                     value = {"iso": f"{lo}/{hi}", "granularity": _finer(gran, gran2)}
+                    if not valid_value(value):  # written backwards (8月10日至8日): no reading is sure
+                        cand.value = None
+                        return True
     if value is not None:
         _clock(a, value)
         _remember(cand, ctx, value)
@@ -590,7 +679,12 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     return True
 
 
-def _deictic_value(a: dict[str, Any], base: _dt.date) -> dict[str, Any]:
+def _own_year(f: dict[str, Any]) -> bool:
+    """Whether a calendar part names its year (2016年, 去年, 次年)."""
+    return "y" in f or "dy" in f or "ay" in f
+
+
+def _deictic_value(a: dict[str, Any], base: _dt.date) -> dict[str, Any] | None:
     """The value of 昨天 (``deictic_day``) or 上周 (``deictic_week``) counted from ``base``.
 
     A week runs Monday–Sunday and is a day interval (like 上旬); a weekday gives that day, 末 the
@@ -602,12 +696,18 @@ def _deictic_value(a: dict[str, Any], base: _dt.date) -> dict[str, Any]:
     {'iso': '2025-03-14', 'granularity': 'day'}
     """
     if a["kind"] == "deictic_day":
-        return {"iso": (base + _dt.timedelta(days=a["off"])).isoformat(), "granularity": "day"}
-    monday = base - _dt.timedelta(days=base.weekday()) + _dt.timedelta(weeks=a["off"])
+        day = _shift(base, a["off"])
+        return None if day is None else {"iso": day.isoformat(), "granularity": "day"}
+    monday = _shift(base, 7 * a["off"] - base.weekday())
+    if monday is None:
+        return None
     if "wd" in a:
-        return {"iso": (monday + _dt.timedelta(days=a["wd"])).isoformat(), "granularity": "day"}
-    lo = monday + _dt.timedelta(days=5 if a.get("wend") else 0)
-    hi = monday + _dt.timedelta(days=6)
+        day = _shift(monday, a["wd"])
+        return None if day is None else {"iso": day.isoformat(), "granularity": "day"}
+    lo = _shift(monday, 5 if a.get("wend") else 0)
+    hi = _shift(monday, 6)
+    if lo is None or hi is None:
+        return None
     return {"iso": f"{lo.isoformat()}/{hi.isoformat()}", "granularity": "day"}
 
 

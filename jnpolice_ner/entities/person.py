@@ -14,6 +14,7 @@ mentions (the full name again, the given name alone ``广泉``, a bare surname `
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -726,6 +727,24 @@ def _open_role(ctx: Context, cand: Candidate, d: _Data) -> tuple[str, str]:
     return "other", "open"
 
 
+def _person_before(ctx: Context, cand: Candidate) -> Candidate | None:
+    """The PERSON candidate of ``ctx.cands`` that ends last at or before ``cand``'s start (not ``cand``).
+
+    A binary search over the article's PERSON candidates ordered by end, built once per
+    ``ctx.cands`` list: walking the candidates for every name made an article with many names
+    quadratic (issue #13)."""
+    cache = getattr(ctx, "_jn_person_ends", None)
+    if cache is None or cache[0] is not ctx.cands:
+        persons = sorted((c for c in ctx.cands if c.label == LABEL), key=lambda c: (c.end, c.start))
+        cache = (ctx.cands, persons, [c.end for c in persons])
+        ctx._jn_person_ends = cache  # type: ignore[attr-defined]
+    _, persons, ends = cache
+    k = bisect.bisect_right(ends, cand.start) - 1
+    while k >= 0 and persons[k] is cand:
+        k -= 1
+    return persons[k] if k >= 0 else None
+
+
 def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]:
     left = _left(ctx, cand.start)
     cue_role = cand.data.get("role")
@@ -745,14 +764,13 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         fire("person.role.cue")
         return cue_role, "cue"
     # a conjunct takes the role of the name before the conjunction
-    for c in reversed(ctx.cands):
-        if c.label == LABEL and c.end <= cand.start and c is not cand:
-            between = ctx.text[c.end:cand.start]
-            if (c.role and c.data.get("role_src") not in ("default", "weak", "weak_suspect", "open", None)
-                    and d.coord_re.match(between)):
-                fire("person.role.coord")
-                return c.role, "coord"
-            break
+    c = _person_before(ctx, cand)
+    if c is not None:
+        between = ctx.text[c.end:cand.start]
+        if (c.role and c.data.get("role_src") not in ("default", "weak", "weak_suspect", "open", None)
+                and d.coord_re.match(between)):
+            fire("person.role.coord")
+            return c.role, "coord"
     known = ctx.person_roles.get(name)
     if known:
         fire("person.role.known")
