@@ -92,6 +92,7 @@ class _Compiled:
         self.pod: dict[str, str] = dict(f.extra("part_of_day") or {})
         self.approx = list(f.extra("approximate") or [])
         self.xun: dict[str, list[int]] = dict(f.extra("xun") or {})
+        self.month_edge_days: dict[str, list[int]] = dict(f.extra("month_edge_days") or {})
         self.half_years: dict[str, list[int]] = dict(f.extra("half_years") or {})
         self.lunar_months: dict[str, int] = dict(f.extra("lunar_months") or {})
         self.lunar_new_year: dict[int, _dt.date] = {
@@ -230,6 +231,8 @@ def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | N
     if g.get("y"):
         y = g["y"]
         fields["y"] = int(y) if y.isdigit() else num("".join(c for c in y))
+        if len(y) == 2 and y.isdigit():  # 16年10月份: a two-digit year of this century (or the last)
+            fields["y"] += 2000 if fields["y"] <= 50 else 1900
     if g.get("dy"):
         fields["dy"] = comp.deictic_years[g["dy"]]
     if g.get("ay"):
@@ -278,6 +281,8 @@ def _parse_match(text: str, m: Any, comp: _Compiled, bare_ok: bool) -> tuple | N
         fire("date.xun")
     if g.get("medge") or g.get("yedge"):
         fire("date.month_edge")
+    if g.get("medge") in comp.month_edge_days:  # 月初 is days 1–10, 月底 21 to the month's end
+        fields["xun"] = comp.month_edge_days[g["medge"]]
     if g.get("yx"):
         fields["half"] = comp.half_years[g["yx"]]
         fire("date.month_edge")
