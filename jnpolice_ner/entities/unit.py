@@ -513,6 +513,9 @@ def bureau_of(value: dict[str, Any] | None, level: str) -> tuple[str | None, str
     """
     prov, city, county = chain_parts(value)
     if level == "county" and county:
+        if prov and prov == city:
+            # a county or district of a municipality keeps the city: 重庆市铜梁区公安局
+            return city + county + "公安局", city + "公安局"
         return county + "公安局", (city + "公安局") if city else None
     if level == "sub" and county:
         # the organ a sub-unit hangs under: a county bureau, or a city district's branch
@@ -557,21 +560,21 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
             # 任城分局: a district of a city → the city bureau's branch
             cb, _ = bureau_of(val, "city")
             if cb and seg["place"].endswith("区") and len(seg["place"]) > 2:
-                # 任城区公安分局 / 兖州区分局: the article's own full form, else the name its sub-units
-                # take as their parent (济宁市公安局任城分局), so one branch has one name
+                # 任城区公安分局 / 兖州区分局: the article's own full form, else the district as written
+                # (annotation.md, UNIT names: 槐荫区分局 → 济南市公安局槐荫区分局)
                 full = _same_unit(seg["place"] + suffix, ctx, cand)
                 if full is not None:
                     return full[0], full[1], "unit.complete.same"
-                b, p = bureau_of(val, "sub")
-                if b and b.startswith(cb) and b.endswith("分局"):
-                    return b, p, "unit.complete.district_branch"
+                _, _, county = chain_parts(val)
+                if county and county.endswith("区") and county.startswith(seg["place"][:-1]):
+                    return cb + county + "分局", cb, "unit.complete.district_branch"
             if cb:
                 return cb + seg["place"] + suffix, cb, "unit.complete.name_place"
         elif kind in ("anti_fraud_center", "detention"):
             lvl = "county" if level in ("county", "town", "other") and county else "city"
             b, _ = bureau_of(val, lvl)
             if b and kind == "anti_fraud_center":
-                return seg["place"] + suffix, b, "unit.complete.full"
+                return _district_center(seg["place"], val, suffix, ctx) or (seg["place"] + suffix, b, "unit.complete.full")
             if b:
                 return b + suffix, b, "unit.complete.full"
     if seg.get("short"):
@@ -582,6 +585,11 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
                 prov, _, _ = chain_parts(city_val)
                 if prov:
                     return prov + "公安厅", "公安部", "unit.complete.context_city"
+            if kind == "branch" and seg["short"] == "区":
+                # 区公安分局: the city bureau's branch of the article's district, 区 as written
+                _, city, county = chain_parts(city_val)
+                if city and county and county.endswith("区") and county != city:
+                    return city + "公安局" + county + name + suffix, city + "公安局", "unit.complete.context_city"
             b, p = bureau_of(city_val, lvl)
             if b:
                 if kind == "bureau":
@@ -632,6 +640,25 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
             if b:
                 return b + short, b, "unit.complete.article_place"
     return short, None, "unit.complete.none"
+
+
+def _district_center(place: str, val: dict[str, Any], suffix: str,
+                     ctx: Context) -> tuple[str, str | None, str] | None:
+    """``花都区反诈中心`` → ``广州市花都区反诈中心`` under the district's branch as written
+    (``广州市公安局花都区分局``); in a municipality under its district bureau (``重庆市铜梁区公安局``),
+    or under the article's own unit for that district."""
+    prov, city, county = chain_parts(val)
+    if not (city and county and county.endswith("区") and place.endswith(county) and val.get("level") == "county"):
+        return None
+    for u in reversed(ctx.units):
+        n = u.get("name") or ""
+        if county in n and kind_of(n, ctx.rules) in ("bureau", "branch"):
+            return city + county + suffix, n, "unit.complete.full"
+    if prov and prov == city:
+        parent = city + county + "公安局"
+    else:
+        parent = city + "公安局" + county + "分局"
+    return city + county + suffix, parent, "unit.complete.full"
 
 
 def _parent_from_place(val: dict[str, Any], kind: str, allowed: tuple[str, ...]) -> str | None:
