@@ -51,7 +51,11 @@ RANK: dict[str, int] = {
     "detention": 3, "anti_fraud_center": 4, "brigade": 4, "station": 4, "team": 5, "squad": 5, "post": 6,
 }
 #: kinds whose name may be empty after a parent (济宁市公安局看守所, 济宁市公安局反诈中心, 县公安局交警队)
-EMPTY_NAME_OK = ("detention", "anti_fraud_center", "team")
+EMPTY_NAME_OK = ("detention", "anti_fraud_center", "team", "post")
+#: a sub-unit may follow a parent of equal rank in these pairs (渝北公安分局网安支队)
+CHAIN_SAME_RANK = {("branch", "detachment")}
+#: longest free name of a sub-unit written right after its parent (鞍山市公安局城管分局出租车治安大队)
+MAX_CHAINED_NAME = 8
 #: suffixes a bare 市/县/省 may stand before (市公安局, 县公安局, 省公安厅, 市反诈中心)
 SHORT_OK = {"市": ("bureau", "anti_fraud_center", "detention"), "县": ("bureau", "anti_fraud_center", "detention"),
             "省": ("department", "anti_fraud_center"), "区": ("branch",)}
@@ -174,6 +178,8 @@ class _Config:
         self.ordinal_re = rf.rule("unit.name.ordinal").compiled
         self.proper_re = rf.rule("unit.name.proper").compiled
         self.national_re = rf.rule("unit.name.national").compiled
+        self.special_re = rf.rule("unit.name.special").compiled
+        self.road_re = rf.rule("unit.name.road").compiled
 
 
 @functools.lru_cache(maxsize=4)
@@ -395,7 +401,8 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         rm = _HAN_RUN.search(text, lo, s) if s > lo else None
         run = rm.group(0) if rm else ""
         attached = (chain is not None and chain["end"] == s - len(run) and prev_end == chain["end"]
-                    and RANK.get(kind, 9) > RANK.get(chain["segs"][-1]["kind"], 9))
+                    and (RANK.get(kind, 9) > RANK.get(chain["segs"][-1]["kind"], 9)
+                         or (chain["segs"][-1]["kind"], kind) in CHAIN_SAME_RANK))
         info: dict[str, Any] | None
         used = 0
         parsed, fired = _cached(cfg, "hit:" + m.group(0), run, lambda: _parse_hit(run, m.group(0), kind, cfg))  # noqa: B023 (called at once)
@@ -407,6 +414,10 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             info = None
         prev_end = e
         seg_start = s - used
+        if attached and used < len(run) and _chained_name_ok(run, chain, cfg):
+            # right after its parent, a sub-unit's whole name is taken (城管分局, 船舶航标安全保卫支队)
+            used, info = len(run), {"name": run, "place": None, "rules": ["unit.name.chained"]}
+            seg_start = s - used
         if info is not None:
             info["written"] = run[len(run) - used:] if used else ""
         if attached and used == len(run) and (used > 0 or kind in EMPTY_NAME_OK):
@@ -430,8 +441,17 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         seg = _seg(info or {"name": "", "place": None}, m.group(0), kind, rid)
         cand = Candidate(LABEL, seg_start, e, rid, score=rules["unit"].rule(rid).score, data={"segs": [seg]})
         out.append(cand)
-        chain = {"end": e, "segs": cand.data["segs"], "cand": cand}
+        chain = {"end": e, "segs": cand.data["segs"], "cand": cand, "special": seg["special"]}
     return out
+
+
+def _chained_name_ok(run: str, chain: dict[str, Any], cfg: _Config) -> bool:
+    """A free name after a parent: 2..MAX_CHAINED_NAME characters with no stop word or generic word;
+    after a special organ (铁路公安处, 港公安局) any length up to MAX_RUN."""
+    limit = MAX_RUN if chain.get("special") else MAX_CHAINED_NAME
+    if not 2 <= len(run) <= limit or run in cfg.generic:
+        return False
+    return not any(_stop_at(run, i, cfg) for i in range(len(run)))
 
 
 def _parse_hit(run: str, suffix: str, kind: str, cfg: _Config) -> tuple[Any, tuple[str, ...]]:
@@ -444,9 +464,39 @@ def _parse_hit(run: str, suffix: str, kind: str, cfg: _Config) -> tuple[Any, tup
             alt = _proper_with_place(run, kind, cfg)
             if alt is not None and (parsed is None or alt[0] >= parsed[0]):
                 parsed = alt
+            road = _road_name(run, cfg)
+            if road is not None and (parsed is None or road[0] > parsed[0] and parsed[1].get("place") and not parsed[1].get("name")):
+                parsed = road
         if suffix == "县局":
             parsed = _county_short(run, cfg)
+        if suffix in ("公安局", "公安处"):
+            special = _special_organ(run, cfg)
+            if special is not None:
+                parsed = special
+            elif suffix == "公安处":
+                parsed = None
     return parsed, tuple(sorted(fired))
+
+
+def _road_name(run: str, cfg: _Config) -> tuple[int, dict[str, Any]] | None:
+    """``海西路``派出所: the longest road name (after the rightmost stop word) before a station."""
+    splits = _stop_splits(run, cfg)
+    longest = len(run) - splits[0] if splits else len(run)
+    for k in range(min(longest, 6), 2, -1):
+        name = run[-k:]
+        if cfg.road_re.match(name) and name not in cfg.generic \
+                and not any(_stop_at(name, i, cfg) for i in range(len(name))):
+            return k, {"name": name, "place": None, "rules": ["unit.name.road"]}
+    return None
+
+
+def _special_organ(run: str, cfg: _Config) -> tuple[int, dict[str, Any]] | None:
+    """``延安铁路``公安处, ``青岛港``公安局: a special organ's name after the rightmost stop word."""
+    for pos in _stop_splits(run, cfg):
+        name = run[pos:]
+        if cfg.special_re.match(name) and not _ends_with_stop(name, cfg):
+            return len(name), {"name": name, "place": None, "special": True, "rules": ["unit.name.special"]}
+    return None
 
 
 def _county_short(run: str, cfg: _Config) -> tuple[int, dict[str, Any]] | None:
@@ -463,7 +513,8 @@ def _county_short(run: str, cfg: _Config) -> tuple[int, dict[str, Any]] | None:
 def _seg(info: dict[str, Any], suffix: str, kind: str, rid: str) -> dict[str, Any]:
     suf = {"公安分局": "分局", "县局": "公安局"}.get(suffix, suffix)
     return {"name": info.get("name", ""), "written": info.get("written", ""), "place": info.get("place"), "place_value": info.get("place_value"),
-            "short": info.get("short"), "national": info.get("national", False), "suffix": suf, "kind": kind,
+            "short": info.get("short"), "national": info.get("national", False), "special": info.get("special", False),
+            "suffix": suf, "kind": kind,
             "rule": rid}
 
 
@@ -513,6 +564,9 @@ def bureau_of(value: dict[str, Any] | None, level: str) -> tuple[str | None, str
     """
     prov, city, county = chain_parts(value)
     if level == "county" and county:
+        if prov and prov == city:
+            # a county or district of a municipality keeps the city: 重庆市铜梁区公安局
+            return city + county + "公安局", city + "公安局"
         return county + "公安局", (city + "公安局") if city else None
     if level == "sub" and county:
         # the organ a sub-unit hangs under: a county bureau, or a city district's branch
@@ -539,6 +593,8 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
         val = v2 or val
     if kind == "ministry":
         return "公安部", None, "unit.complete.full"
+    if seg.get("special"):
+        return seg["written"] + suffix, None, "unit.complete.full"
     if seg.get("national"):
         return name + suffix, "公安部", "unit.complete.full"
     if val is not None and not name:
@@ -557,21 +613,21 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
             # 任城分局: a district of a city → the city bureau's branch
             cb, _ = bureau_of(val, "city")
             if cb and seg["place"].endswith("区") and len(seg["place"]) > 2:
-                # 任城区公安分局 / 兖州区分局: the article's own full form, else the name its sub-units
-                # take as their parent (济宁市公安局任城分局), so one branch has one name
+                # 任城区公安分局 / 兖州区分局: the article's own full form, else the district as written
+                # (annotation.md, UNIT names: 槐荫区分局 → 济南市公安局槐荫区分局)
                 full = _same_unit(seg["place"] + suffix, ctx, cand)
                 if full is not None:
                     return full[0], full[1], "unit.complete.same"
-                b, p = bureau_of(val, "sub")
-                if b and b.startswith(cb) and b.endswith("分局"):
-                    return b, p, "unit.complete.district_branch"
+                _, _, county = chain_parts(val)
+                if county and county.endswith("区") and county.startswith(seg["place"][:-1]):
+                    return cb + county + "分局", cb, "unit.complete.district_branch"
             if cb:
                 return cb + seg["place"] + suffix, cb, "unit.complete.name_place"
         elif kind in ("anti_fraud_center", "detention"):
             lvl = "county" if level in ("county", "town", "other") and county else "city"
             b, _ = bureau_of(val, lvl)
             if b and kind == "anti_fraud_center":
-                return seg["place"] + suffix, b, "unit.complete.full"
+                return _district_center(seg["place"], val, suffix, ctx) or (seg["place"] + suffix, b, "unit.complete.full")
             if b:
                 return b + suffix, b, "unit.complete.full"
     if seg.get("short"):
@@ -582,6 +638,11 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
                 prov, _, _ = chain_parts(city_val)
                 if prov:
                     return prov + "公安厅", "公安部", "unit.complete.context_city"
+            if kind == "branch" and seg["short"] == "区":
+                # 区公安分局: the city bureau's branch of the article's district, 区 as written
+                _, city, county = chain_parts(city_val)
+                if city and county and county.endswith("区") and county != city:
+                    return city + "公安局" + county + name + suffix, city + "公安局", "unit.complete.context_city"
             b, p = bureau_of(city_val, lvl)
             if b:
                 if kind == "bureau":
@@ -632,6 +693,25 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
             if b:
                 return b + short, b, "unit.complete.article_place"
     return short, None, "unit.complete.none"
+
+
+def _district_center(place: str, val: dict[str, Any], suffix: str,
+                     ctx: Context) -> tuple[str, str | None, str] | None:
+    """``花都区反诈中心`` → ``广州市花都区反诈中心`` under the district's branch as written
+    (``广州市公安局花都区分局``); in a municipality under its district bureau (``重庆市铜梁区公安局``),
+    or under the article's own unit for that district."""
+    prov, city, county = chain_parts(val)
+    if not (city and county and county.endswith("区") and place.endswith(county) and val.get("level") == "county"):
+        return None
+    for u in reversed(ctx.units):
+        n = u.get("name") or ""
+        if county in n and kind_of(n, ctx.rules) in ("bureau", "branch"):
+            return city + county + suffix, n, "unit.complete.full"
+    if prov and prov == city:
+        parent = city + county + "公安局"
+    else:
+        parent = city + "公安局" + county + "分局"
+    return city + county + suffix, parent, "unit.complete.full"
 
 
 def _parent_from_place(val: dict[str, Any], kind: str, allowed: tuple[str, ...]) -> str | None:
