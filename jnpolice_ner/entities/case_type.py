@@ -154,7 +154,7 @@ def _category_labels(text: str, kept: list[tuple[int, int, _Term]], comp: _Compi
             continue
         ls = _label_start(text, lab_end, comp)
         found = _label_code(text[ls:lab_end], comp) if ls < lab_end else None
-        if found is None and term.rule_id == "case_type.term.诈骗":
+        if ls >= lab_end:
             out.append((s, e, term))
             continue
         fire("case_type.label.category")
