@@ -154,6 +154,8 @@ def _category_labels(text: str, kept: list[tuple[int, int, _Term]], comp: _Compi
             continue
         ls = _label_start(text, lab_end, comp)
         found = _label_code(text[ls:lab_end], comp) if ls < lab_end else None
+        if found is None:  # no class inside: a short label only (充值返利类诈骗)
+            ls = max(ls, lab_end - 6)
         if ls >= lab_end:
             out.append((s, e, term))
             continue
