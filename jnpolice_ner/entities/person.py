@@ -143,6 +143,13 @@ class _Data:
     officer_count_re: Any = None
     alias_quoted_re: Any = None
     honorifics: frozenset[str] = frozenset()
+    firm_other: frozenset[str] = frozenset()
+    pretend_modifier_re: Any = None
+    collision_left_re: Any = None
+    collision_right_re: Any = None
+    helper_re: Any = None
+    helper_others: tuple[str, ...] = ()
+    nickname_re: Any = None
     scores: dict[str, float] = field(default_factory=dict)
 
 
@@ -175,7 +182,7 @@ def _data(rules: RuleSet) -> _Data:
     vbn = x("verbs_before_name") or {}
     first_rules, left_rules, right_rules = [], [], []
     for r in rf.rules:
-        if r.id.startswith("person.role.left.") and r.compiled is not None:
+        if r.id.startswith("person.role.left.") and r.compiled is not None and not r.extra("right"):
             (first_rules if r.extra("first") else left_rules).append((r.id, r.extra("role"), r.compiled))
         if r.id.startswith("person.role.right.") and r.compiled is not None:
             right_rules.append((r.id, r.extra("role"), r.compiled))
@@ -231,6 +238,13 @@ def _data(rules: RuleSet) -> _Data:
         officer_count_re=rf.rule("person.cue.officer_count").compiled,
         alias_quoted_re=rf.rule("person.alias.quoted").compiled,
         honorifics=frozenset(x("honorifics") or []),
+        firm_other=frozenset(x("firm_other_cues") or []),
+        pretend_modifier_re=rf.rule("person.role.pretend_modifier").compiled,
+        collision_left_re=rf.rule("person.role.left.collision").compiled,
+        collision_right_re=regex.compile(rf.rule("person.role.left.collision").extra("right")),
+        helper_re=rf.rule("person.role.helper").compiled,
+        helper_others=tuple(rf.rule("person.role.helper").extra("others") or []),
+        nickname_re=rf.rule("person.alias.nickname").compiled,
         scores={r.id: r.score for r in rf.rules},
     )
     _CACHE.clear()
@@ -253,15 +267,18 @@ def _name_char(text: str, i: int, d: _Data) -> bool:
     return i < len(text) and _is_han(text[i]) and text[i] not in d.non_name
 
 
-def _anon_end(text: str, i: int, sl: int, d: _Data) -> int:
-    """End of ``X某…`` at ``i`` (surname length ``sl``, ``text[i+sl] == '某'``), or -1."""
+def _anon_end(text: str, i: int, sl: int, d: _Data, after_cue: bool = False) -> int:
+    """End of ``X某…`` at ``i`` (surname length ``sl``, ``text[i+sl] == '某'``), or -1.
+
+    Right after a cue word (``受害人王某银行卡``) a noun after 某 does not make it "some": the cue says a
+    person is named."""
     k = i + sl + 1
     n = len(text)
     if k < n and (text[k] == "某" or text[k] in d.ordinals):
         return k + 1
     if text[i:i + sl] in d.ambiguous:
         return -1
-    if d.anon_noun_stop.at(text, k):
+    if not after_cue and d.anon_noun_stop.at(text, k):
         fire("person.filter.noun_after")
         return -1
     if (k < n and _is_han(text[k]) and text[k] not in d.anon_third_stop and text[k] not in d.non_name
@@ -289,7 +306,7 @@ def _full_end(text: str, i: int, sl: int, d: _Data) -> int:
     return end
 
 
-def _name_at(text: str, i: int, d: _Data, full: bool = True) -> tuple[int, str]:
+def _name_at(text: str, i: int, d: _Data, full: bool = True, after_cue: bool = False) -> tuple[int, str]:
     """Read a name starting exactly at ``i``: (end, kind) with kind anon/moumou/title/xiao_lao/full.
 
     >>> from jnpolice_ner.ruleset import load_rules
@@ -307,14 +324,14 @@ def _name_at(text: str, i: int, d: _Data, full: bool = True) -> tuple[int, str]:
         return i + 2, "moumou"
     if text[i] in "小老" and i + 1 < n:
         sl = 1 if text[i + 1] in d.top_singles else 0
-        if sl and _xiao_lao_ok(text, i, i + 1 + sl, d):
+        if sl and _xiao_lao_ok(text, i, i + 1 + sl, d, after_cue):
             return i + 1 + sl, "xiao_lao"
     sl = _surname_len(text, i, d)
     if not sl or i + sl >= n:
         return -1, ""
     j = i + sl
     if text[j] == "某":
-        e = _anon_end(text, i, sl, d)
+        e = _anon_end(text, i, sl, d, after_cue)
         return (e, "anon") if e > 0 else (-1, "")
     if text[j] == "*" and sl == 1 and text[i] not in d.non_name:
         e = j
@@ -390,10 +407,11 @@ def _place_word(word: str) -> bool:
     return v is not None and not v.get("_fallback")
 
 
-def _xiao_lao_ok(text: str, s: int, e: int, d: _Data) -> bool:
+def _xiao_lao_ok(text: str, s: int, e: int, d: _Data, after_cue: bool = False) -> bool:
+    """小郑 / 老王 at ``s``: a boundary must follow, except right after a cue word (朋友小贾骑车…)."""
     if e - s != 2 or text[s + 1] not in d.top_singles or text.startswith(d.xiao_lao_stop, s):
         return False
-    return e >= len(text) or text[e] in d.xiao_lao_follow or not _is_han(text[e])
+    return after_cue or e >= len(text) or text[e] in d.xiao_lao_follow or not _is_han(text[e])
 
 
 def _boundary_before(text: str, s: int) -> bool:
@@ -443,7 +461,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     # 1. names after cue words, and names coordinated with them
     for m in d.cue_re.finditer(text):
         role = d.cue_role[m.group()]
-        e, kind = _name_at(text, m.end(), d)
+        e, kind = _name_at(text, m.end(), d, after_cue=True)
         if e < 0 or (role == "other" and not _plausible(text, m.end(), e, kind, d)):
             continue
         add(m.end(), e, f"person.cue.{role}", kind, role=role, cue=m.group())
@@ -467,7 +485,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                     and text[p + 1:p + 2] not in ("某", "一")):
                 s2 = p - 2
                 if (text[s2] in d.singles and text[s2] not in d.ambiguous and text[s2] not in d.non_name
-                        and not d.anon_noun_stop.at(text, p + 1)):
+                        and not d.anon_noun_stop.at(text, p + 1) and not d.stop_words.at(text, s2)):
                     add(s2, p + 1, "person.anon.surname", "anon")
         p = text.find("某", p + 1)
     # 2b. names masked with asterisks: 叶** / 王*
@@ -575,6 +593,13 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         e, kind = _name_at(text, m.end(), d)
         if e > 0 and kind == "full" and text[e:e + 1] == "”":
             add(m.end(), e, "person.alias.quoted", kind, role="suspect", cue="自称")
+    # 6b'. 与一个昵称叫“兼职小雨姐”的人: the whole quoted nickname is the fraudster's alias
+    aliases: list[tuple[int, int]] = []
+    for m in d.nickname_re.finditer(text):
+        s, e = m.span("alias")
+        if any(_is_han(ch) or ch.isalnum() for ch in text[s:e]):
+            add(s, e, "person.alias.nickname", "alias", role="suspect", cue="昵称")
+            aliases.append((s, e))
     # 6c. 家住谷亭街道的赵雅琴: a name after a residence phrase
     for m in d.resident_re.finditer(text):
         e, kind = _name_at(text, m.end(), d)
@@ -598,18 +623,25 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         for s2, e2, kind2 in _conjuncts(text, e0, d):
             if (s2, e2) not in found and _plausible(text, s2, e2, kind2, d):
                 add(s2, e2, "person.coord", kind2)
-    # 8. later mentions of the full names (and pseudonyms: 小林（化名）… 小林) found above
+    # 8. later mentions of the full names (and pseudonyms: 小林（化名）… 小林; 小韩: 小韩亮明身份) found above;
+    # a name read inside a nickname (“花呗做兼职” → 花呗) is no name of its own
+    for (s, e) in list(found):
+        if any(a <= s and e <= b and (s, e) != (a, b) for a, b in aliases):
+            del found[(s, e)]
     fulls = sorted({text[s:e] for (s, e), c in found.items() if c.data["kind"] == "full" and e - s >= 2},
                    key=len, reverse=True)
     pseudonyms = {text[s:e] for (s, e), c in found.items() if c.data["kind"] == "pseudonym" and e - s >= 2}
+    xiao_lao = {text[s:e] for (s, e), c in found.items() if c.data["kind"] == "xiao_lao"}
+    pseudonyms |= xiao_lao
     if fulls or pseudonyms:
         covered = bytearray(n + 1)
         for a, b in found:
             covered[a:b] = b"\x01" * (b - a)
         for m in regex.finditer(_alt(sorted(set(fulls) | pseudonyms, key=len, reverse=True)), text):
             s, e = m.span()
-            if not any(covered[s:e]):
-                add(s, e, "person.repeat", "pseudonym" if m.group() in pseudonyms else "full")
+            if not any(covered[s:e]) and (m.group() not in xiao_lao or not text.startswith(d.xiao_lao_stop, s)):
+                kind = "xiao_lao" if m.group() in xiao_lao else "pseudonym" if m.group() in pseudonyms else "full"
+                add(s, e, "person.repeat", kind)
     if fulls:
         _given_and_surname_refs(text, fulls, d, found, add)
     return list(found.values())
@@ -753,19 +785,31 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         # 自称是外地公安机关的“孙警官”: a quoted alias after 自称 is the fraudster, not the person impersonated
         fire("person.role.left.alias")
         return "suspect", "context"
-    if d.pretend_re.search(left):
+    modifier = False
+    if d.pretend_re.search(left) or d.alias_re.search(left):
+        # 自称是刘女士常用的软件的“客服”: 刘女士 only modifies what the fraudster pretends to be; neither the one
+        # impersonated nor the alias
+        modifier = bool(d.pretend_modifier_re.match(_right(ctx, cand.data.get("title_end", cand.end), 16)))
+        if modifier:
+            fire("person.role.pretend_modifier")
+    if d.pretend_re.search(left) and not modifier:
         fire("person.role.pretend")
         return "other", "pretend"
-    if cue_role and cand.data.get("kind") == "title" and d.alias_re.search(left):
+    if cue_role and cand.data.get("kind") == "title" and not modifier and d.alias_re.search(left):
         # 自称“张警官”: the title is the alias a fraudster uses, not a police post
         fire("person.role.left.alias")
         return "suspect", "context"
     if cue_role and cue_role != "other":
         fire("person.role.cue")
         return cue_role, "cue"
+    if cue_role == "other" and cand.data.get("cue") in d.firm_other:
+        fire("person.role.cue")  # 目击者金先生说，被骗者… : a witness or helper whatever the clause tells
+        return "other", "cue"
     # a conjunct takes the role of the name before the conjunction
     c = _person_before(ctx, cand)
-    if c is not None:
+    posts = getattr(ctx, "_jn_person_posts", None)
+    if c is not None and not (posts and name in posts and c.role in ("officer", "reporter", "correspondent")):
+        # 协警小韩与朋友小贾…小韩和小贾: the friend does not become an officer (a victim's role is shared: 冯某及其儿子)
         between = ctx.text[c.end:cand.start]
         if (c.role and c.data.get("role_src") not in ("default", "weak", "weak_suspect", "open", None)
                 and d.coord_re.match(between)):
@@ -776,7 +820,12 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         fire("person.role.known")
         return known, "known"
     right = _right(ctx, cand.data.get("title_end", cand.end), 48)
+    if d.collision_left_re.search(left) and d.collision_right_re.match(right):
+        fire("person.role.left.collision")  # 轿车…与蔡某骑行的单车发生碰撞: the other party of the crash
+        return "victim", "context"
     for rid, role, pat in d.first_rules:
+        if modifier and rid == "person.role.left.alias":
+            continue
         if pat.search(left):
             fire(rid)
             return role, "context"
@@ -812,8 +861,13 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
 
 def _right_role(ctx: Context, cand: Candidate, right: str, d: _Data) -> tuple[str, str] | None:
     """The role the first matching ``person.role.right.*`` rule gives from ``right`` (the text after the name), or None."""
+    posts = getattr(ctx, "_jn_person_posts", None)
+    post = ((cand.data.get("role") == "other" and cand.data.get("cue") not in d.open_cues)
+            or bool(posts and cand.value and cand.value["name"] in posts))
     for rid, role, pat in d.right_rules:
         if pat.match(right):
+            if rid in d.weak_rules and post:
+                return None  # 朋友小贾骑摩托车… : a generic verb does not make a friend or a clerk a suspect
             fire(rid)
             if rid in d.weak_rules:
                 return _weak_role(ctx, cand, role, d)
@@ -842,6 +896,10 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     role, src = _role(cand, ctx, name, d)
     cand.role = role
     cand.data["role_src"] = src
+    if src == "cue" and role == "other":
+        if getattr(ctx, "_jn_person_posts", None) is None:
+            ctx._jn_person_posts = set()  # type: ignore[attr-defined]
+        ctx._jn_person_posts.add(name)  # type: ignore[attr-defined]
     if src in ("cue", "coord") and role != "other":
         # a post or relation (朋友刘某, 店员王某) says who the person is, not their part in the case: later
         # mentions are read on their own (finalize lets an arrest or an offence make them a suspect)
@@ -879,6 +937,27 @@ def _fraud_story(ctx: Context, d: _Data) -> bool:
     return bool(d.fraud_story_re.search(ctx.text, ctx.start, ctx.end or len(ctx.text)))
 
 
+def _helpers(cands: list[Candidate], ctx: Context, d: _Data) -> set[str]:
+    """Names of which a mention tells, in the rest of its sentence, that the person saw a deed done to someone
+    else, feared for another person (``怀疑刘女士可能遭遇诈骗``) or stepped in (``冲上前``): helpers and witnesses."""
+    out: set[str] = set()
+    for c in cands:
+        if not c.value or c.value["name"] in out:
+            continue
+        e = c.data.get("title_end", c.end)
+        rest = _sentence_rest(ctx, e)
+        for m in d.helper_re.finditer(rest):
+            if m.group("who") is not None:
+                a, b = e + m.start("who"), e + m.end("who")
+                who = ctx.text[a:b]
+                if not (any(w in who for w in d.helper_others)
+                        or any(x.value and a <= x.start < b and x.value["name"] != c.value["name"] for x in cands)):
+                    continue
+            out.add(c.value["name"])
+            break
+    return out
+
+
 def finalize(cands: list[Candidate], ctx: Context) -> None:
     """A name seen once with a role keeps it for its other mentions in the article: a role from a cue
     or a strong context first, else one from a weak context (a generic verb, an open cue's sentence).
@@ -903,6 +982,7 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
         elif c.value and src in ("weak", "weak_suspect"):
             weak.setdefault(c.value["name"], "victim" if src == "weak_suspect" else (c.role or "other"))
     pseudonyms = {c.value["name"] for c in cands if c.value and c.data.get("kind") == "pseudonym"}
+    helpers: set[str] | None = None
     for c in cands:
         src = c.data.get("role_src")
         if not c.value:
@@ -937,7 +1017,11 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
         if c.role == "other" and src in ("default", "open") and _addressed(c, d):
             if fraud is None:
                 fraud = _fraud_story(ctx, d)
-            if fraud:
+            if fraud and helpers is None:
+                helpers = _helpers(cands, ctx, d)
+            if fraud and name in helpers:
+                fire("person.role.helper")  # 司机梁师傅怀疑乘客可能被骗 / 张先生冲上前: a helper or witness
+            elif fraud:
                 # 刘先生 / 市民陈某 in a fraud story, placed by no rule: police news names its fraud victims so
                 fire("person.role.fraud_addressed")
                 c.role = "victim"
