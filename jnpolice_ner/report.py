@@ -812,6 +812,7 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
     earliest incident date up to the report date, leaving out the suspect's history."""
     reported = arrested = None
     occurred: list[Entity] = []
+    dates = [e for e in ents if e.label == "DATE" and e.value and e.value.get("iso")]
     for e in ents:
         if e.label != "DATE" or not e.value or not e.value.get("iso"):
             continue
@@ -827,7 +828,9 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             reported = e
             continue
         arr_after = _cue_pos(cues, "report.date.arrested", s.text, rel)
-        if arrested is None and arr_after >= 0 and (rep_after < 0 or arr_after < rep_after):
+        # the date nearest before the arrest cue: a stamp or an earlier date of the same sentence is not the arrest's
+        nearer = arr_after >= 0 and any(d is not e and e.end <= d.start < s.start + arr_after for d in dates)
+        if arrested is None and arr_after >= 0 and not nearer and (rep_after < 0 or arr_after < rep_after):
             arrested = e
             continue
         sus = _cue_pos(cues, "report.date.suspect_activity", s.text)
