@@ -28,6 +28,7 @@ from typing import Any
 import regex
 
 from .models import Article, CaseReport, DateValue, Entity, Money, Party
+from .numerals import parse_number
 from .ruleset import RuleSet, load_rules
 from .textnorm import normalize
 from .trace import fire
@@ -73,6 +74,18 @@ class _Cues:
         self.prevention_context = tuple(ctx.extra("context") or ())
         self.pretext_claims = tuple(f.rule("report.outcome.pretext").extra("claims") or ())
         self.aggregate = {r.id: r.compiled for r in f.rules if r.id.startswith("report.aggregate.")}
+        self.male_titles = tuple(f.rule("report.party.gender_title").extra("male") or ())
+        self.female_words = frozenset({"女子", "女孩", "女青年", "老太", "姑娘", "妇女"})
+        sole = f.rule("report.party.sole_culprit")
+        self.sole_culprit = (tuple(sole.extra("cues") or ()), tuple(sole.extra("female") or ()))
+        county = f.rule("report.county.place")
+        self.rules_county = (tuple(county.extra("skip_before") or ()), tuple(county.extra("skip_after") or ()))
+        goods = f.rule("report.outcome.recovered_goods")
+        self.goods_needs = tuple(goods.extra("needs") or ())
+        self.goods_context = tuple(goods.extra("context") or ())
+        unfinished = f.rule("report.outcome.unfinished")
+        self.unfinished_before = tuple(unfinished.extra("before") or ())
+        self.unfinished_after = tuple(unfinished.extra("after") or ())
 
     def hit(self, rule_id: str, text: str) -> str | None:
         """The first cue of ``rule_id`` found in ``text`` (fires the rule), or None. A prevention cue that also
@@ -199,7 +212,28 @@ def _party(e: Entity, text: str, cues: _Cues, origin_places: list[Entity]) -> Pa
     if party.gender is None:
         title = cues.hit("report.party.gender_title", e.text)
         if title:
-            party.gender = "女" if title == "女士" else "男"
+            party.gender = "女"
+        elif any(e.text.endswith(m) for m in cues.male_titles):
+            fire("report.party.gender_title")
+            party.gender = "男"
+    head = text[max(0, e.start - 24):e.start]
+    if party.gender is None:
+        g = cues.patterns["report.party.gender_before"].search(head)
+        if g:
+            fire("report.party.gender_before")
+            party.gender = "女" if g.group("g") in cues.female_words else "男"
+    if party.gender is None:
+        g = cues.patterns["report.party.gender_pronoun"].match(tail)
+        if g:
+            fire("report.party.gender_pronoun")
+            party.gender = "女" if g.group("p") == "她" else "男"
+    if party.age is None:
+        a = cues.patterns["report.party.age_before"].search(head) or cues.patterns["report.party.age_after"].match(tail)
+        if a:
+            age = parse_number(a.group("age"))
+            if age and 0 < age < 120:
+                fire("report.party.age_before" if a.re is cues.patterns["report.party.age_before"] else "report.party.age_after")
+                party.age = int(age)
     if party.origin is None:
         # 家住X / 户籍地X right after the name
         m2 = regex.match(r"^[，,\s]{0,2}(?:家住|户籍地|住)", tail)
@@ -245,6 +279,33 @@ def _county(article: Article, ents: list[Entity]) -> str | None:
     return None
 
 
+def _place_county(text: str, ents: list[Entity], cues: _Cues) -> str | None:
+    """The county of the place where the case happened (report.county.place): the first PLACE of the case at or
+    below county level that is no one's origin, no place someone came from or fled to, no licence plate.
+
+    >>> from jnpolice_ner import extract
+    >>> extract("近日，滦南县柏各庄镇的张某被骗3900元，警方已立案侦查。", "2020-03-10")[0].county
+    '滦南县'
+    """
+    from .entities import place as place_mod
+
+    rule = cues.rules_county
+    for e in sorted(ents, key=lambda e: e.start):
+        if e.label != "PLACE" or not e.value:
+            continue
+        before, after = text[max(0, e.start - 4):e.start], text[e.end:e.end + 2]
+        if any(before.endswith(w) for w in rule[0]) or any(after.startswith(w) for w in rule[1]):
+            continue
+        if regex.search(r"[（(][^（）()]{0,30}$", text[max(0, e.start - 30):e.start]) and \
+                regex.match(r"[^（）()]{0,30}[）)]", text[e.end:e.end + 31]):
+            continue  # inside a description in brackets: （男，20岁，X人）
+        county = place_mod.county_of(e.value)
+        if county:
+            fire("report.county.place")
+            return county
+    return None
+
+
 def _court_county(ents: list[Entity]) -> str | None:
     """The county of a case told by a court or procuratorate brief (no police unit, no dateline):
     the place of its ``郓城县人民法院`` (an ORG of kind court or procuratorate, at county level)."""
@@ -269,6 +330,40 @@ def _party_role(text: str, e: Entity, cues: _Cues) -> str | None:
         fire("report.party.helper")
         return None
     return e.role
+
+
+def _case_roles(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[Entity, str | None]]:
+    """Each PERSON of the case with its case role (``_party_role``), read over the whole case: a person named once
+    as a helper (大堂经理王亮) is no victim wherever the name comes back, and a name listed right after a suspect
+    (犯罪嫌疑人李某军（男，27岁）、吴某（男，29岁）; report.party.suspect_list) is a suspect too."""
+    people = sorted((e for e in ents if e.label == "PERSON"), key=lambda e: e.start)
+    roles = [_party_role(text, e, cues) for e in people]
+    helpers = {(e.value or {}).get("name") or e.text for e, r in zip(people, roles, strict=True)
+               if r is None and e.role == "victim"}
+    listed = cues.patterns["report.party.suspect_list"]
+    for i, e in enumerate(people):
+        name = (e.value or {}).get("name") or e.text
+        if roles[i] == "victim" and name in helpers:
+            fire("report.party.helper")
+            roles[i] = None
+        elif roles[i] in ("victim", None) and e.role in ("victim", "other") and i and roles[i - 1] == "suspect" \
+                and listed.match(text[people[i - 1].end:e.start]):
+            fire("report.party.suspect_list")
+            roles[i] = "suspect"
+    return list(zip(people, roles, strict=True))
+
+
+def _sole_culprit_gender(report: CaseReport, body: str, cues: _Cues) -> None:
+    """The one suspect of a case told as ``一名男子`` before being named (and no ``女子`` in the story) is a man
+    (report.party.sole_culprit); the same for a woman."""
+    if len(report.suspects) != 1 or report.suspects[0].gender is not None:
+        return
+    rule = cues.sole_culprit
+    male = any(w in body for w in rule[0])
+    female = any(w in body for w in rule[1])
+    if male != female:
+        fire("report.party.sole_culprit")
+        report.suspects[0].gender = "男" if male else "女"
 
 
 def _impersonated(text: str, e: Entity, cues: _Cues) -> bool:
@@ -328,11 +423,46 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         whole = _Story(0, len(text), sents, ents)
         if not _qualifies(whole, text, cues, headline + "\n" + text):
             return []
-        return [_report(article, issue, text, whole, cues, [])]
+        return _per_victim(_report(article, issue, text, whole, cues, []), text, whole, cues)
     shared = [e for st in stories if not st.is_case for e in st.ents
               if e.label == "UNIT" and not _impersonated(text, e, cues)]
     by_start = sorted(ents, key=lambda e: e.start)
     return [_report(article, issue, text, st, cues, shared) for st in _merge(stories, sents, by_start, len(text))]
+
+
+def _per_victim(report: CaseReport, text: str, story: _Story, cues: _Cues) -> list[CaseReport]:
+    """One report per victim when one sentence lists several victims each with a loss of their own
+    (``守盐庄一村的张某被骗3900元，西城子村的常某被骗1200元``: report.split.victim_list): a series of like cases told
+    together. Each report keeps the shared facts and takes its victim and amount; else ``[report]``."""
+    if len(report.victims) < 2:
+        return [report]
+    by_name = {p.name: p for p in report.victims}
+    for s in story.sents:
+        pairs: list[tuple[Party, Entity]] = []
+        for clause_lo, clause in _clauses(s):
+            inside = [e for e in story.ents if s.start + clause_lo <= e.start < s.start + clause_lo + len(clause)]
+            people = [e for e in inside if e.label == "PERSON" and e.role == "victim"
+                      and ((e.value or {}).get("name") or e.text) in by_name]
+            money = [e for e in inside if e.label == "MONEY" and e.value and "amount" in e.value]
+            if len(people) == 1 and len(money) == 1 and cues.hit("report.event.loss", clause):
+                pairs.append((by_name[(people[0].value or {}).get("name") or people[0].text], money[0]))
+        if len(pairs) >= 2 and len({p.name for p, _ in pairs}) == len(pairs):
+            fire("report.split.victim_list")
+            out = []
+            for party, money in pairs:
+                r = report.model_copy(deep=True)
+                r.victims = [party.model_copy()]
+                r.amount_lost = _money(money)
+                if r.amount_recovered is not None and r.amount_recovered.amount > r.amount_lost.amount:
+                    r.amount_recovered = None
+                out.append(r)
+            return out
+    return [report]
+
+
+def _clauses(s: _Sentence) -> list[tuple[int, str]]:
+    """The ，/、-delimited clauses of sentence ``s`` with their offsets in it."""
+    return [(m.start(), m.group(0)) for m in regex.finditer(r"[^，,]+", s.text)]
 
 
 @dataclass
@@ -491,7 +621,8 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
     )
     evidence: list[Entity] = []
     own_units = [e for e in ents if e.label == "UNIT" and not _impersonated(text, e, cues)]
-    report.county = _county(article, own_units or shared_units) or _court_county(ents)
+    report.county = (_county(article, own_units or shared_units) or _court_county(ents)
+                     or _place_county(text, ents, cues))
     for e in ents if own_units else shared_units:
         if e.label == "UNIT" and e.value and e.value.get("name") not in report.units:
             if _impersonated(text, e, cues):
@@ -501,29 +632,30 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
     places = [e for e in ents if e.label == "PLACE"]
     seen: dict[str, set[str]] = {"officer": set(), "victim": set(), "suspect": set()}
     parties: dict[str, dict[str, Party]] = {"victim": {}, "suspect": {}}  # role → name → first party
-    for e in ents:
-        if _party_role(text, e, cues) not in seen:
+    for e, role in _case_roles(text, ents, cues):
+        if role not in seen:
             continue
         name = (e.value or {}).get("name") or e.text
-        party = _party(e, text, cues, places) if e.role != "officer" else None
-        if name in seen[e.role]:
+        party = _party(e, text, cues, places) if role != "officer" else None
+        if name in seen[role]:
             # a later mention may carry the description: fill what is missing
             if party is not None:
-                target = parties[e.role][name]
+                target = parties[role][name]
                 for f in ("gender", "age", "origin"):
                     if getattr(target, f) is None and getattr(party, f) is not None:
                         setattr(target, f, getattr(party, f))
             continue
-        seen[e.role].add(name)
+        seen[role].add(name)
         evidence.append(e)
-        if e.role == "officer":
+        if role == "officer":
             report.officers.append(name)
-        elif e.role == "victim":
+        elif role == "victim":
             report.victims.append(party)
             parties["victim"][name] = party
         else:
             report.suspects.append(party)
             parties["suspect"][name] = party
+    _sole_culprit_gender(report, text[story.start:story.end], cues)
     report.victims = _merge_back_references(report.victims, cues)
     report.suspects = _merge_back_references(report.suspects, cues)
     at_risk = _fill_money(report, ents, sents, cues, evidence, events, body)
@@ -680,6 +812,7 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
     earliest incident date up to the report date, leaving out the suspect's history."""
     reported = arrested = None
     occurred: list[Entity] = []
+    dates = [e for e in ents if e.label == "DATE" and e.value and e.value.get("iso")]
     for e in ents:
         if e.label != "DATE" or not e.value or not e.value.get("iso"):
             continue
@@ -695,7 +828,9 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             reported = e
             continue
         arr_after = _cue_pos(cues, "report.date.arrested", s.text, rel)
-        if arrested is None and arr_after >= 0 and (rep_after < 0 or arr_after < rep_after):
+        # the date nearest before the arrest cue: a stamp or an earlier date of the same sentence is not the arrest's
+        nearer = arr_after >= 0 and any(d is not e and e.end <= d.start < s.start + arr_after for d in dates)
+        if arrested is None and arr_after >= 0 and not nearer and (rep_after < 0 or arr_after < rep_after):
             arrested = e
             continue
         sus = _cue_pos(cues, "report.date.suspect_activity", s.text)
@@ -719,18 +854,79 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
 
 def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, events: set[str],
                   at_risk: str | None = None) -> None:
-    """Outcomes from the cues; a sum at risk that was stopped (``_fill_money``) is a prevented fraud."""
+    """Outcomes from the cues; a sum at risk that was stopped (``_fill_money``) is a prevented fraud.
+
+    Only what happened in this case: a solving still to come (``加紧侦破``, ``尽快破案``: report.outcome.unfinished)
+    is none; ``挽回`` in the sentence of a prevention is the sum that never left (report.outcome.saved_not_recovered);
+    a confession of the caught suspect solves the case (report.outcome.confession); goods seized back from the thief
+    are recovered (report.outcome.recovered_goods); ``拦截`` beside a stopped payment is a freeze, not a prevention
+    (report.outcome.intercepted_payment).
+
+    >>> from jnpolice_ner import extract
+    >>> extract("3月2日，市民赵女士报警称被盗现金5000元。警方正加紧对案件的侦破工作。", "2020-03-10")[0].outcome
+    []
+    >>> extract("3月2日，市民赵女士报警称被骗。3月5日，民警将嫌疑人刘某抓获，刘某对其诈骗的犯罪事实供认不讳。", "2020-03-10")[0].outcome
+    ['arrested', 'solved']
+    """
     found: set[str] = {"prevented"} if at_risk else set()
+    intercepted: set[str] = set()
+    confession = cues.patterns["report.outcome.confession"]
     for s in sents:
         said = _without_pretext(s.text, cues)
+        said = _blank(said, cues.groups.get("report.outcome.idiom", ()), "report.outcome.idiom")
         for name in ("prevented", "recovered", "frozen", "arrested", "detained", "prosecuted", "solved"):
             cue = cues.hit(f"report.outcome.{name}", said)
-            if cue and not _negated(said, cue, cues):
-                found.add(name)
+            if not cue or _negated(said, cue, cues):
+                continue
+            if name == "solved" and not _finished(said, cues):
+                continue
+            if name == "recovered" and cue == "挽回" and cues.hit("report.outcome.saved_not_recovered", said):
+                continue
+            if name == "prevented" and cue in cues.groups.get("report.outcome.intercepted_payment", ()) and \
+                    not any(c in said for c in cues.groups["report.outcome.prevented"] if c not in
+                            cues.groups["report.outcome.intercepted_payment"]):
+                intercepted.add(cue)
+                continue
+            found.add(name)
+        if confession.search(said):
+            fire("report.outcome.confession")
+            found.add("solved")
+        if any(c in said for c in cues.goods_needs) and any(c in said for c in cues.goods_context):
+            fire("report.outcome.recovered_goods")
+            found.add("recovered")
+    if intercepted:
+        if "frozen" in found:
+            fire("report.outcome.intercepted_payment")
+        else:
+            found.add("prevented")
     order = ("prevented", "recovered", "frozen", "arrested", "detained", "prosecuted", "solved")
     report.outcome = [o for o in order if o in found]
     if "prevented" in found and report.amount_lost is not None and report.amount_recovered is None and at_risk != "partial":
         report.amount_recovered = report.amount_lost.model_copy()
+
+
+def _blank(sentence: str, words: tuple[str, ...] | list[str], rule_id: str) -> str:
+    """``sentence`` with each of ``words`` blanked out (same length), firing ``rule_id`` when one was."""
+    for w in words:
+        if w in sentence:
+            fire(rule_id)
+            sentence = sentence.replace(w, "＿" * len(w))
+    return sentence
+
+
+def _finished(sentence: str, cues: _Cues) -> bool:
+    """Does ``sentence`` tell a case solved: some solved cue not led by ``尽快``/``加紧`` and not followed by
+    ``工作``/``中`` (report.outcome.unfinished: 加紧对案件的侦破工作, 以帮助尽快破案)."""
+    for cue in cues.groups.get("report.outcome.solved", ()):
+        start = 0
+        while (i := sentence.find(cue, start)) >= 0:
+            start = i + 1
+            before, after = sentence[max(0, i - 5):i], sentence[i + len(cue):i + len(cue) + 2]
+            if any(b in before for b in cues.unfinished_before) or any(after.startswith(a) for a in cues.unfinished_after):
+                fire("report.outcome.unfinished")
+                continue
+            return True
+    return False
 
 
 def _without_pretext(sentence: str, cues: _Cues) -> str:
