@@ -334,22 +334,17 @@ def _party_role(text: str, e: Entity, cues: _Cues) -> str | None:
 
 def _case_roles(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[Entity, str | None]]:
     """Each PERSON of the case with its case role (``_party_role``), read over the whole case: a person named once
-    as a helper (大堂经理王亮) is no victim wherever the name comes back, and a name listed right after a suspect
-    (犯罪嫌疑人李某军（男，27岁）、吴某（男，29岁）; report.party.suspect_list) is a suspect too."""
+    as a helper (大堂经理王亮) is no victim wherever the name comes back (a name listed right after a suspect is
+    already a suspect in the entity layer: person.py)."""
     people = sorted((e for e in ents if e.label == "PERSON"), key=lambda e: e.start)
     roles = [_party_role(text, e, cues) for e in people]
     helpers = {(e.value or {}).get("name") or e.text for e, r in zip(people, roles, strict=True)
                if r is None and e.role == "victim"}
-    listed = cues.patterns["report.party.suspect_list"]
     for i, e in enumerate(people):
         name = (e.value or {}).get("name") or e.text
         if roles[i] == "victim" and name in helpers:
             fire("report.party.helper")
             roles[i] = None
-        elif roles[i] in ("victim", None) and e.role in ("victim", "other") and i and roles[i - 1] == "suspect" \
-                and listed.match(text[people[i - 1].end:e.start]):
-            fire("report.party.suspect_list")
-            roles[i] = "suspect"
     return list(zip(people, roles, strict=True))
 
 
