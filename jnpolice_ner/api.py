@@ -75,10 +75,15 @@ def extract(text: str, issue_date: DateLike = None) -> list[CaseReport]:
 def extract_many(
     texts: Iterable[str], issue_date: DateLike = None, n_process: int = 1
 ) -> Iterator[list[CaseReport] | ErrorRecord]:
-    """Stream ``extract`` over many texts, in input order; a bad text yields an ``ErrorRecord``."""
-    from .batch import run_batch
+    """Stream ``extract`` over many texts, in input order; a bad text yields an ``ErrorRecord``.
 
-    yield from run_batch(extract, texts, issue_date=issue_date, n_process=n_process)
+    ``issue_date`` and ``n_process`` (an int >= 1, or -1 for one process per CPU) are checked here,
+    when called: a bad one is one clear error, not an ``ErrorRecord`` per document.
+    """
+    from .batch import run_batch
+    from .recognizer import as_date
+
+    return run_batch(extract, texts, issue_date=as_date(issue_date), n_process=n_process)
 
 
 def fraud_table(reports: Iterable[CaseReport | Any]) -> pd.DataFrame:
