@@ -29,6 +29,7 @@ from typing import Any
 from ..candidates import Candidate
 from ..context import Context
 from ..ruleset import RuleSet, load_rules
+from ..textnorm import span_back, strip_glosses
 from ..trace import fire
 
 LABEL = "CASE_TYPE"
@@ -253,8 +254,16 @@ def find_spans(text: str, rules: RuleSet | None = None) -> list[tuple[int, int, 
     comp = compiled(rules)
     if comp.finder is None or not text:
         return []
-    matches = []
+    glossed = strip_glosses(text)
+    if glossed is not None:  # 電信網(wǎng)絡詐騙: read without the pinyin, spans keep it inside
+        plain, index = glossed
+        return [(*span_back(index, s, e), rid, v) for s, e, rid, v in _find_spans(plain, comp)]
+    return _find_spans(text, comp)
+
+
+def _find_spans(text: str, comp: _Compiled) -> list[tuple[int, int, str, dict[str, Any]]]:
     finder = comp.finder
+    matches = []
     for m in finder.finditer(text):
         s, e = m.span()
         matches.append((s, e))

@@ -25,6 +25,7 @@ import regex
 from ..candidates import Candidate
 from ..context import Context
 from ..ruleset import RuleSet
+from ..textnorm import span_back, strip_glosses
 from ..trace import fire
 from . import unit as _unit
 
@@ -147,9 +148,23 @@ def _named(run: str, cfg: _Config, min_len: int) -> str | None:
 
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
-    """ORG candidates; ``data`` holds name, kind and the written place."""
+    """ORG candidates; ``data`` holds name, kind and the written place.
+
+    A text with pinyin glosses (中新網(wǎng)) is read without them; spans keep the glosses inside.
+    """
     if not text:
         return []
+    glossed = strip_glosses(text)
+    if glossed is None:
+        return _recognize(text, rules)
+    plain, index = glossed
+    out = _recognize(plain, rules)
+    for c in out:
+        c.start, c.end = span_back(index, c.start, c.end)
+    return out
+
+
+def _recognize(text: str, rules: RuleSet) -> list[Candidate]:
     cfg = _config(rules)
     out: list[Candidate] = []
     alias_ends: set[int] = set()
