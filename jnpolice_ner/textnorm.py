@@ -50,3 +50,50 @@ def normalize(text: str) -> str:
     if len(out) != len(text):  # pragma: no cover - the table is 1:1 by construction
         raise AssertionError("normalization changed the text length")
     return out
+
+
+#: a pinyin gloss after a character, as some web pages print traditional text (網(wǎng)絡, 鎮(zhèn)):
+#: Latin letters in brackets (normalized to full width) with at least one tone mark
+_GLOSS = None
+
+
+def _gloss_re():
+    global _GLOSS
+    if _GLOSS is None:
+        import regex
+
+        tones = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+        _GLOSS = regex.compile(rf"(?<=\p{{Han}})（(?=[a-zü{tones}]{{0,6}}[{tones}])[a-zü{tones}]{{1,7}}）")
+    return _GLOSS
+
+
+def strip_glosses(norm: str) -> tuple[str, list[int]] | None:
+    """``norm`` without pinyin glosses and the original index of every character left, or None
+    when there is no gloss. A recognizer reads the text a reader reads and maps spans back with
+    :func:`span_back`, so a span keeps the glosses inside it (電信網(wǎng)絡詐騙).
+
+    >>> t, idx = strip_glosses(normalize("電信網(wǎng)絡詐騙"))
+    >>> t, span_back(idx, 0, len(t))
+    ('电信网络诈骗', (0, 12))
+    >>> strip_glosses("刷单（app）") is None
+    True
+    """
+    rx = _gloss_re()
+    if "（" not in norm or rx.search(norm) is None:
+        return None
+    parts: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in rx.finditer(norm):
+        parts.append(norm[pos:m.start()])
+        index.extend(range(pos, m.start()))
+        pos = m.end()
+    parts.append(norm[pos:])
+    index.extend(range(pos, len(norm)))
+    return "".join(parts), index
+
+
+def span_back(index: list[int], start: int, end: int) -> tuple[int, int]:
+    """Offsets in the original text of the span ``[start, end)`` of the stripped text (a gloss
+    after the span's last character stays out)."""
+    return index[start], index[end - 1] + 1

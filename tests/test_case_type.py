@@ -81,3 +81,13 @@ def test_no_term_in_two_rules():
                                   "1万" * 200000, "被" * 30000 + "盗窃"])
 def test_any_string(text):
     case_type.recognize(text, load_rules())
+
+
+def test_pinyin_glosses_stay_inside_the_span():
+    """Some pages print traditional text with pinyin glosses (網(wǎng)絡): the term is read without
+    them, the span keeps those inside it and leaves out one after its last character."""
+    from jnpolice_ner.textnorm import normalize
+    text = "嚴打電信網(wǎng)絡詐騙和虛假網(wǎng)絡投資理財(cái)類、刷單類詐騙"
+    got = [(text[s:e], v["code"]) for s, e, _, v in case_type.find_spans(normalize(text))]
+    assert got[0] == ("電信網(wǎng)絡詐騙", "fraud.telecom")
+    assert ("虛假網(wǎng)絡投資理財(cái)類", "fraud.investment") in got

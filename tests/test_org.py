@@ -61,3 +61,10 @@ def test_company_place_prefix_is_county_or_higher(text, adcode):
     assert e.value["place"]["adcode"] == adcode, e.value
 
 
+
+
+def test_pinyin_glosses_stay_inside_the_span():
+    from jnpolice_ner.textnorm import normalize
+    text = "家住某地的劉先生到深圳市興業銀(yín)行辦理業務(wù)"
+    got = [(text[c.start:c.end], c.data["name"]) for c in org.recognize(normalize(text), load_rules())]
+    assert ("深圳市興業銀(yín)行", "兴业银行") in got

@@ -29,6 +29,7 @@ from typing import Any
 from ..candidates import Candidate
 from ..context import Context
 from ..ruleset import RuleSet, load_rules
+from ..textnorm import span_back, strip_glosses
 from ..trace import fire
 
 LABEL = "CASE_TYPE"
@@ -69,6 +70,8 @@ class _Compiled:
     stems: dict[str, _Term] = field(default_factory=dict)
     label_stops: str = ""
     label_after: str = ""
+    label_determiners: tuple[str, ...] = ()
+    label_stem_starts: tuple[str, ...] = ()
     channel_prefixes: tuple[str, ...] = ()
     #: rule id → the blockers that apply to its terms (filled on first use)
     by_rule: dict[str, list[_Blocker]] = field(default_factory=dict)
@@ -110,6 +113,8 @@ def _compile(rules: RuleSet) -> _Compiled:
     out.conj_lengths = sorted({len(t) for t in out.conjuncts}, reverse=True)
     label = rf.rule("case_type.label.category")
     out.label_stops, out.label_after = label.extra("left_stops", ""), label.extra("right_bounds", "")
+    out.label_determiners = tuple(label.extra("determiners", []) or ())
+    out.label_stem_starts = tuple(label.extra("stem_starts", []) or ())
     out.channel_prefixes = tuple(rf.rule("case_type.label.channel").extra("prefixes", []))
     return out
 
@@ -119,18 +124,20 @@ def _label_start(text: str, end: int, comp: _Compiled, limit: int = 12) -> int:
     s = end
     while s > 0 and end - s < limit and "\u4e00" <= text[s - 1] <= "\u9fff" and text[s - 1] not in comp.label_stops:
         s -= 1
+    if text[s - 1:s + 1] == "其他" and s > 0:  # 其他类诈骗
+        s -= 1
     return s
 
 
-def _label_code(label: str, comp: _Compiled) -> _Term | None:
-    """The fraud class named inside a label: the longest stem it contains."""
+def _label_code(label: str, comp: _Compiled) -> tuple[_Term, int] | None:
+    """The fraud class named inside a label: the longest stem it contains, and where it starts."""
     best = None
     for i in range(len(label)):
         for j in range(len(label), i + 1, -1):
             t = comp.stems.get(label[i:j])
             if t is not None and (best is None or j - i > best[0]):
-                best = (j - i, t)
-    return best[1] if best else None
+                best = (j - i, t, i)
+    return (best[1], best[2]) if best else None
 
 
 def _category_labels(text: str, kept: list[tuple[int, int, _Term]], comp: _Compiled) -> list[tuple[int, int, _Term]]:
@@ -153,9 +160,15 @@ def _category_labels(text: str, kept: list[tuple[int, int, _Term]], comp: _Compi
             out.append((s, e, term))
             continue
         ls = _label_start(text, lab_end, comp)
-        found = _label_code(text[ls:lab_end], comp) if ls < lab_end else None
-        if found is None:  # no class inside: a short label only (充值返利类诈骗)
+        if text[ls:lab_end].endswith(comp.label_determiners) and text[lab_end:lab_end + 1] == "类":
+            out.append((s, e, term))  # 同类诈骗, 此类诈骗: no label
+            continue
+        hit = _label_code(text[ls:lab_end], comp) if ls < lab_end else None
+        found = hit[0] if hit else None
+        if hit is None:  # no class inside: a short label only (充值返利类诈骗)
             ls = max(ls, lab_end - 6)
+        elif text[ls + hit[1]:lab_end].startswith(comp.label_stem_starts):
+            ls += hit[1]  # 拆解虚假投资类诈骗 → 虚假投资类诈骗
         if ls >= lab_end:
             out.append((s, e, term))
             continue
@@ -253,8 +266,16 @@ def find_spans(text: str, rules: RuleSet | None = None) -> list[tuple[int, int, 
     comp = compiled(rules)
     if comp.finder is None or not text:
         return []
-    matches = []
+    glossed = strip_glosses(text)
+    if glossed is not None:  # 電信網(wǎng)絡詐騙: read without the pinyin, spans keep it inside
+        plain, index = glossed
+        return [(*span_back(index, s, e), rid, v) for s, e, rid, v in _find_spans(plain, comp)]
+    return _find_spans(text, comp)
+
+
+def _find_spans(text: str, comp: _Compiled) -> list[tuple[int, int, str, dict[str, Any]]]:
     finder = comp.finder
+    matches = []
     for m in finder.finditer(text):
         s, e = m.span()
         matches.append((s, e))

@@ -25,6 +25,7 @@ import regex
 from ..candidates import Candidate
 from ..context import Context
 from ..ruleset import RuleSet
+from ..textnorm import span_back, strip_glosses
 from ..trace import fire
 from . import unit as _unit
 
@@ -34,6 +35,17 @@ ORDER = 30
 _RUN = regex.compile(r"[\p{Han}A-Za-z0-9]{1,24}$")
 _HAN_RUN = regex.compile(r"[\p{Han}]{1,12}$")
 _ADMIN_END = set("省市县区镇乡道旗州")
+#: level words that stand for the place of a court or procuratorate in local news (市一中院)
+_LEVEL_CHARS = set("省市县区")
+
+
+def _court_name(word: str) -> str:
+    """The official court name of a suffix: 法院 → 人民法院, 一中院 → 第一中级人民法院, 高院 → 高级人民法院."""
+    if word.endswith("中院"):
+        return (f"第{word[0]}" if len(word) == 3 else "") + "中级人民法院"
+    if word == "高院":
+        return "高级人民法院"
+    return ("中级" if word.startswith("中级") else "高级" if word.startswith("高级") else "") + "人民法院"
 #: levels of the place at the start of a company name (南阳 is 南阳市 there, not a town 南阳镇)
 _PREFIX_LEVELS = ("province", "city", "county")
 
@@ -56,8 +68,13 @@ class _Config:
         self.school_max = int(rf.rule("org.school.generic").extra("max_name", 10))
         self.court_re = rf.rule("org.court").compiled
         self.proc_re = rf.rule("org.procuratorate").compiled
+        self.town_suffixes = tuple(rf.rule("org.place.short_town").extra("suffixes") or ())
+        self.alias_breaks = dict(rf.rule("org.filter.alias_word").extra("breaks") or {})
+        self.gov_branch_re = rf.rule("org.government.branch").compiled
+        self.court_level_after = set(rf.rule("org.court.level").extra("after", ""))
         multi = [w for w in rules.lexicon("unit_stopwords") if len(w) > 1]
         singles = list(rf.extra("single_stops", ""))
+        multi += list(rf.extra("multi_stops") or ())
         stops = sorted(set(multi + singles), key=len, reverse=True)
         self.stop_set = set(stops)
         self.stop_max = max((len(w) for w in stops), default=0)
@@ -101,8 +118,12 @@ def _place_before(text: str, s: int, cfg: _Config) -> tuple[str, dict[str, Any]]
     if not m:
         return None
     pt = _unit._place_tail(m.group(0), cfg.unit_cfg)
-    # a bare town or area name (花园) is too weak a place before an organization
+    # a bare town or area name (花园) is too weak a place before an organization, unless the text
+    # names the town with its suffix too (某某镇 … 某某邮政银行: org.place.short_town)
     if pt is not None and pt[1].get("level") not in ("province", "city", "county") and pt[0][-1] not in _ADMIN_END:
+        if len(pt[0]) >= 2 and any(pt[0] + suf in text for suf in cfg.town_suffixes):
+            fire("org.place.short_town")
+            return pt
         return None
     return pt
 
@@ -140,16 +161,30 @@ def _named(run: str, cfg: _Config, min_len: int) -> str | None:
         return None
     if len(name) < min_len or any(name[-k:] in cfg.stop_set for k in range(1, min(cfg.stop_max, len(name)) + 1)):
         return None
-    if name in cfg.generic or any(name.startswith(g) for g in ("一家", "这家", "该", "一所", "这所")):
+    if name in cfg.generic or any(name.startswith(g) for g in ("一家", "这家", "该", "一所", "这所", "某")):
         fire("org.filter.generic")
         return None
     return name
 
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
-    """ORG candidates; ``data`` holds name, kind and the written place."""
+    """ORG candidates; ``data`` holds name, kind and the written place.
+
+    A text with pinyin glosses (中新網(wǎng)) is read without them; spans keep the glosses inside.
+    """
     if not text:
         return []
+    glossed = strip_glosses(text)
+    if glossed is None:
+        return _recognize(text, rules)
+    plain, index = glossed
+    out = _recognize(plain, rules)
+    for c in out:
+        c.start, c.end = span_back(index, c.start, c.end)
+    return out
+
+
+def _recognize(text: str, rules: RuleSet) -> list[Candidate]:
     cfg = _config(rules)
     out: list[Candidate] = []
     alias_ends: set[int] = set()
@@ -158,6 +193,9 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         s, e = m.span()
         alias_e = e
         name, kind, needs_place = cfg.alias[text[s:e]]
+        if text[e:e + 1] and text[e:e + 1] in cfg.alias_breaks.get(text[s:e], ""):
+            fire("org.filter.alias_word")  # 警银联动
+            continue
         pt = _place_before(text, s, cfg)
         if needs_place and pt is None:
             fire("org.filter.no_place")
@@ -189,6 +227,10 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         start = s - prefix
         alias_ends.add(alias_e)
         if needs_place:
+            br = cfg.gov_branch_re.match(text, e)
+            if br:  # 某市工商局东城分局城北工商所
+                fire("org.government.branch")
+                name, e = name + br.group(0), br.end()
             rid = "org.government.place"
         else:
             rid = "org.alias.place" if place else "org.alias.table"
@@ -201,14 +243,21 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             s, e = m.start(), m.end()
             pt = _place_before(text, s, cfg)
             if pt is None:
+                lvl = text[s - 1:s] if s else ""
+                if kind != "bank" and lvl in _LEVEL_CHARS and (s < 2 or not regex.match(r"\p{Han}", text[s - 2])
+                                                               or text[s - 2] in cfg.court_level_after):
+                    fire("org.court.level")  # 市一中院, 市检一分院, 区法院
+                    out.append(Candidate(LABEL, s - 1, e, "org.court.level", score=0.8,
+                                         data={"name": text[s - 1:e], "kind": kind, "place": None, "literal": True}))
+                    continue
                 fire("org.filter.no_place")
                 continue
             fire(rid)
             word = m.group(0)
             if kind == "court":
-                word = ("中级" if word.startswith("中级") else "高级" if word.startswith("高级") else "") + "人民法院"
+                word = _court_name(word)
             elif kind == "procuratorate":
-                word = "人民检察院"
+                word = "人民检察院" + (f"第{word[-3]}分院" if word.endswith("分院") else "")
             elif word in ("农商银行", "农商行"):
                 word = "农村商业银行"
             out.append(Candidate(LABEL, s - len(pt[0]), e, rid, score=0.85,
@@ -420,6 +469,7 @@ class _MoreConfig:
         self.weak_re = regex.compile("|".join(regex.escape(w) for w in weak) or "(?!)")
         self.outlet_before = tuple(rf.extra("outlet_before") or ())
         self.outlet_after = tuple(rf.extra("outlet_after") or ())
+        self.outlet_dateline = regex.compile(rf.extra("outlet_dateline") or "(?!)")
         self.left_stops = set(rf.extra("outlet_left_stops", ""))
         self.generic = (set(rf.extra("company_generic") or ()) | set(rf.extra("shop_generic") or ())
                         | set(rf.extra("outlet_generic_names") or ()))
@@ -458,11 +508,25 @@ def recognize_outlets(text: str, rules: RuleSet) -> list[Candidate]:
     cfg = _more_config(rules)
     out: list[Candidate] = []
     spans = [(m.start(), m.end()) for m in cfg.outlet_re.finditer(text)]
+    weak = []
     for m in cfg.weak_re.finditer(text):
         s, e = m.span()
         lo = _outlet_name(text, s, cfg)
-        if lo is not None and (text.startswith(cfg.outlet_after, e) or text[:lo].endswith(cfg.outlet_before)):
+        if lo is None:
+            continue
+        if (text.startswith(cfg.outlet_after, e) or text[:lo].endswith(cfg.outlet_before)
+                or cfg.outlet_dateline.match(text, e)):
             spans.append((s, e))
+        else:
+            weak.append((lo, s, e))
+    # 某某晚报 某某网 某某新闻讯: a weak name next to an outlet, a space between, is one too
+    for _ in range(2):
+        ends = {e for _s, e in spans}
+        starts = {_outlet_name(text, s, cfg) for s, _e in spans}
+        for lo, s, e in list(weak):
+            if (text[lo - 1:lo] == " " and (lo - 1) in ends) or (text[e:e + 1] == " " and (e + 1) in starts):
+                spans.append((s, e))
+                weak.remove((lo, s, e))
     taken: set[int] = set()
     for s, e in sorted(spans, key=lambda p: (p[1], p[0])):
         lo = _outlet_name(text, s, cfg)
