@@ -60,6 +60,7 @@ class _Cues:
         helpers = sorted(f.rule("report.party.helper").extra("cues") or (), key=len, reverse=True)
         self.helper_re = regex.compile("(?:" + "|".join(regex.escape(h) for h in helpers)
                                        + r")(?:[0-9一二两三四五六七八九十]{1,2}名)?(?:\p{Han}{1,4}、){0,3}$")
+        self.gang_members = regex.compile(f.rule("report.party.gang_head").extra("members"))
         self.negations = f.extra("negations", [])
         self.min_events = int(f.extra("min_event_groups", 2))
         self.event_groups = tuple(r.id for r in f.rules if r.id.startswith("report.event."))
@@ -135,15 +136,26 @@ def _aggregate(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[int, in
         wide = pats["report.aggregate.period"].search(s) is not None
         counted = wide and (pats["report.aggregate.count"].search(s) is not None
                             or pats["report.aggregate.total"].search(s) is not None)
+        batch = pats["report.aggregate.batch"].search(s) is not None
+        many = many or batch
         if not (ratio or many or counted):
             continue
         inside = [e for e in ents if lo <= e.start < hi]
-        if any(e.label == "PERSON" and e.role in ("victim", "suspect") for e in inside):
+        if any(_party_role(text, e, cues) in ("victim", "suspect") for e in inside):
             continue
+        if not wide and pats["report.aggregate.ratio"].search(s) is None:
+            # 一、杨某某黑社会性质组织。…公安机关共抓获犯罪嫌疑人19名，破获刑事案件22起。: the counts of one gang's case,
+            # told in the paragraph that names its head (report.aggregate.own_case)
+            line_lo, line_hi = text.rfind("\n", 0, lo) + 1, text.find("\n", hi)
+            line_hi = len(text) if line_hi < 0 else line_hi
+            if any(line_lo <= e.start < line_hi and _party_role(text, e, cues) == "suspect" for e in ents):
+                fire("report.aggregate.own_case")
+                continue
         day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in inside)
         if not (ratio or counted) and day:
             continue
-        for rid, hit in (("report.aggregate.ratio", ratio), ("report.aggregate.cases", many),
+        for rid, hit in (("report.aggregate.ratio", ratio), ("report.aggregate.cases", many and not batch),
+                         ("report.aggregate.batch", batch),
                          ("report.aggregate.period", wide), ("report.aggregate.count", counted),
                          ("report.aggregate.total", counted and pats["report.aggregate.total"].search(s))):
             if hit:
@@ -324,12 +336,26 @@ _UNIT_NAME_RE = regex.compile(r"^(?P<bureau>[\p{Han}]{2,12}?)公安(?:局|厅)(?
 def _party_role(text: str, e: Entity, cues: _Cues) -> str | None:
     """The case role of PERSON ``e``: its role, except that a victim named right after a helper's title (a bank
     clerk, a relative: 大堂经理王亮, 工作人员王亮、沈晔; report.party.helper) is no party of the case (None)."""
-    if e.label != "PERSON" or e.role not in ("victim", "suspect", "officer"):
+    if e.label != "PERSON":
+        return None
+    if e.role in ("other", None) and _gang_member(text, e, cues):
+        return "suspect"
+    if e.role not in ("victim", "suspect", "officer"):
         return None
     if e.role == "victim" and cues.helper_re.search(text[max(0, e.start - 24):e.start]):
         fire("report.party.helper")
         return None
     return e.role
+
+
+def _gang_member(text: str, e: Entity, cues: _Cues) -> bool:
+    """Is PERSON ``e`` the head of a gang (``杨某某黑社会性质组织``, ``以陈某某为首``) or a member it rallied (``纠集崔某、赵某``):
+    a suspect of the gang's case (report.party.gang_head)."""
+    if cues.patterns["report.party.gang_head"].match(text[e.end:e.end + 10]) or \
+            cues.gang_members.search(text[max(0, e.start - 24):e.start]):
+        fire("report.party.gang_head")
+        return True
+    return False
 
 
 def _case_roles(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[Entity, str | None]]:
@@ -418,11 +444,51 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         whole = _Story(0, len(text), sents, ents)
         if not _qualifies(whole, text, cues, headline + "\n" + text):
             return []
-        return _per_victim(_report(article, issue, text, whole, cues, []), text, whole, cues)
+        report = _report(article, issue, text, whole, cues, [])
+        return [r for v in _per_victim(report, text, whole, cues) for r in _per_gang(v, text, whole, cues)]
     shared = [e for st in stories if not st.is_case for e in st.ents
               if e.label == "UNIT" and not _impersonated(text, e, cues)]
     by_start = sorted(ents, key=lambda e: e.start)
-    return [_report(article, issue, text, st, cues, shared) for st in _merge(stories, sents, by_start, len(text))]
+    return [r for st in _merge(stories, sents, by_start, len(text))
+            for r in _per_gang(_report(article, issue, text, st, cues, shared), text, st, cues)]
+
+
+def _per_gang(report: CaseReport, text: str, story: _Story, cues: _Cues) -> list[CaseReport]:
+    """One report per gang when one sentence names several gangs each by its head (``侦办了甲县以陈某某为首、乙区以梁某某为首
+    的涉黑犯罪团伙；打掉了丙区张某某为首的涉恶犯罪团伙``: report.gang.per_head). Each report keeps the shared facts and
+    takes its head as the suspect and the county of the place named just before the head; else ``[report]``."""
+    if len(report.suspects) < 2:
+        return [report]
+    from .entities import place as place_mod
+
+    by_name = {p.name: p for p in report.suspects}
+    head_re = cues.patterns["report.gang.per_head"]
+    for m in _FULL_SENT_RE.finditer(text, story.start, story.end):
+        s = _Sentence(m.start(), m.end(), m.group(0))
+        heads: list[Entity] = []
+        for e in story.ents:
+            name = (e.value or {}).get("name") or e.text
+            if e.label == "PERSON" and s.start <= e.start < s.end and name in by_name and head_re.match(text, e.end) \
+                    and name not in {(h.value or {}).get("name") or h.text for h in heads}:
+                heads.append(e)
+        if len(heads) < 2:
+            continue
+        fire("report.gang.per_head")
+        out = []
+        lo = s.start
+        for h in heads:
+            r = report.model_copy(deep=True)
+            r.suspects = [by_name[(h.value or {}).get("name") or h.text].model_copy()]
+            places = [e for e in story.ents if e.label == "PLACE" and e.value and lo <= e.start < h.start]
+            for p in reversed(places):
+                county = place_mod.county_of(p.value)
+                if county:
+                    r.county = county
+                    break
+            out.append(r)
+            lo = h.end
+        return out
+    return [report]
 
 
 def _per_victim(report: CaseReport, text: str, story: _Story, cues: _Cues) -> list[CaseReport]:
