@@ -56,6 +56,8 @@ class _Cues:
             if r.compiled is not None:
                 self.patterns[r.id] = r.compiled
         self.splits = [(r.id, r.compiled) for r in f.rules if r.id.startswith("report.split.") and r.compiled is not None]
+        self.accomplice = tuple(f.rule("report.split.dated_paragraph").extra("accomplice") or ())
+        self.new_case_openers = tuple(f.rule("report.split.another_case").extra("new_case") or ())
         self.weak_splits = frozenset(r.id for r in f.rules if r.id.startswith("report.split.") and r.extra("weak"))
         helpers = sorted(f.rule("report.party.helper").extra("cues") or (), key=len, reverse=True)
         self.helper_re = regex.compile("(?:" + "|".join(regex.escape(h) for h in helpers)
@@ -449,8 +451,30 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     shared = [e for st in stories if not st.is_case for e in st.ents
               if e.label == "UNIT" and not _impersonated(text, e, cues)]
     by_start = sorted(ents, key=lambda e: e.start)
-    return [r for st in _merge(stories, sents, by_start, len(text))
-            for r in _per_gang(_report(article, issue, text, st, cues, shared), text, st, cues)]
+    merged = _merge(stories, sents, by_start, len(text))
+    reports = [_report(article, issue, text, st, cues, shared) for st in merged]
+    _one_case_per_victim(reports, merged)
+    return [r for st, rep in zip(merged, reports, strict=True) for r in _per_gang(rep, text, st, cues)]
+
+
+def _one_case_per_victim(reports: list[CaseReport], stories: list[_Story]) -> None:
+    """A victim named in two cases of one article belongs to the one that tells more of them (report.party.one_case):
+    a lead quoting the victim of the second case (``市民刘先生拿到…被骗款项后激动地说`` before case one) does not make them a
+    victim of case one. Ties keep both."""
+    def mentions(st: _Story, name: str) -> int:
+        return sum(1 for e in st.ents if e.label == "PERSON" and ((e.value or {}).get("name") or e.text) == name)
+
+    for i, rep in enumerate(reports):
+        keep = []
+        for p in rep.victims:
+            here = mentions(stories[i], p.name)
+            elsewhere = [mentions(stories[j], p.name) for j, other in enumerate(reports)
+                         if j != i and any(q.name == p.name for q in other.victims)]
+            if elsewhere and max(elsewhere) > here:
+                fire("report.party.one_case")
+                continue
+            keep.append(p)
+        rep.victims = keep
 
 
 def _per_gang(report: CaseReport, text: str, story: _Story, cues: _Cues) -> list[CaseReport]:
@@ -592,7 +616,10 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
         for m in pattern.finditer(text):
             if m.start() > 0 and text[:m.start()].strip():
                 fire(rule_id)
-                cuts[m.start()] = cuts.get(m.start(), True) and rule_id in cues.weak_splits
+                at = m.start()
+                while at > 0 and text[at - 1] in " \t\u3000":
+                    at -= 1  # a paragraph flattened into spaces: its sentence starts at the spaces
+                cuts[at] = cuts.get(at, True) and rule_id in cues.weak_splits
     if not cuts:
         return None
     bounds = [0, *sorted(cuts), len(text)]
@@ -607,10 +634,12 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     seized_before = False
     for st, is_weak in zip(stories, weak, strict=True):
         body = text[st.start:st.end]
+        # 无独有偶，… opens a new case even when its victim was named before (report.split.another_case, new_case)
+        told = set() if body.lstrip(" \t\u3000*#>\n").startswith(cues.new_case_openers) else known
         if first:
-            ok = _qualifies(st, text, cues, headline + "\n" + body, known)
+            ok = _qualifies(st, text, cues, headline + "\n" + body, told)
         else:
-            ok = _qualifies(st, text, cues, body, known, headline + "\n" + body)
+            ok = _qualifies(st, text, cues, body, told, headline + "\n" + body)
         if ok and is_weak and not first and not _own_case(st, text, cues, known, seized_before):
             st.is_case = ok = False
         first = first and not ok
@@ -631,6 +660,11 @@ def _own_case(story: _Story, text: str, cues: _Cues, known: set[str], seized_bef
         return False
     if any(role == "victim" and name not in known for role, name in roles):
         return True
+    body = text[story.start:story.end]
+    if any(role == "suspect" for role, _ in roles) and not any(w in body for w in cues.accomplice) \
+            and _classify(body, story.ents)[0] not in ("other", None):
+        fire("report.split.dated_paragraph")
+        return True  # 同一天中午，…还抓获了今年1月在商场内盗窃手表的嫌疑人马某: a new suspect with a crime of his own
     return (seized_before and not any(role in ("victim", "suspect") for role, _ in roles)
             and {"report.event.arrest", "report.event.seized"} <= story.events)
 
