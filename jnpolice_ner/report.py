@@ -56,10 +56,13 @@ class _Cues:
             if r.compiled is not None:
                 self.patterns[r.id] = r.compiled
         self.splits = [(r.id, r.compiled) for r in f.rules if r.id.startswith("report.split.") and r.compiled is not None]
+        self.accomplice = tuple(f.rule("report.split.dated_paragraph").extra("accomplice") or ())
+        self.new_case_openers = tuple(f.rule("report.split.another_case").extra("new_case") or ())
         self.weak_splits = frozenset(r.id for r in f.rules if r.id.startswith("report.split.") and r.extra("weak"))
         helpers = sorted(f.rule("report.party.helper").extra("cues") or (), key=len, reverse=True)
         self.helper_re = regex.compile("(?:" + "|".join(regex.escape(h) for h in helpers)
                                        + r")(?:[0-9一二两三四五六七八九十]{1,2}名)?(?:\p{Han}{1,4}、){0,3}$")
+        self.gang_members = regex.compile(f.rule("report.party.gang_head").extra("members"))
         self.negations = f.extra("negations", [])
         self.min_events = int(f.extra("min_event_groups", 2))
         self.event_groups = tuple(r.id for r in f.rules if r.id.startswith("report.event."))
@@ -135,15 +138,26 @@ def _aggregate(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[int, in
         wide = pats["report.aggregate.period"].search(s) is not None
         counted = wide and (pats["report.aggregate.count"].search(s) is not None
                             or pats["report.aggregate.total"].search(s) is not None)
+        batch = pats["report.aggregate.batch"].search(s) is not None
+        many = many or batch
         if not (ratio or many or counted):
             continue
         inside = [e for e in ents if lo <= e.start < hi]
-        if any(e.label == "PERSON" and e.role in ("victim", "suspect") for e in inside):
+        if any(_party_role(text, e, cues) in ("victim", "suspect") for e in inside):
             continue
+        if not wide and pats["report.aggregate.ratio"].search(s) is None:
+            # 一、杨某某黑社会性质组织。…公安机关共抓获犯罪嫌疑人19名，破获刑事案件22起。: the counts of one gang's case,
+            # told in the paragraph that names its head (report.aggregate.own_case)
+            line_lo, line_hi = text.rfind("\n", 0, lo) + 1, text.find("\n", hi)
+            line_hi = len(text) if line_hi < 0 else line_hi
+            if any(line_lo <= e.start < line_hi and _party_role(text, e, cues) == "suspect" for e in ents):
+                fire("report.aggregate.own_case")
+                continue
         day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in inside)
         if not (ratio or counted) and day:
             continue
-        for rid, hit in (("report.aggregate.ratio", ratio), ("report.aggregate.cases", many),
+        for rid, hit in (("report.aggregate.ratio", ratio), ("report.aggregate.cases", many and not batch),
+                         ("report.aggregate.batch", batch),
                          ("report.aggregate.period", wide), ("report.aggregate.count", counted),
                          ("report.aggregate.total", counted and pats["report.aggregate.total"].search(s))):
             if hit:
@@ -324,12 +338,26 @@ _UNIT_NAME_RE = regex.compile(r"^(?P<bureau>[\p{Han}]{2,12}?)公安(?:局|厅)(?
 def _party_role(text: str, e: Entity, cues: _Cues) -> str | None:
     """The case role of PERSON ``e``: its role, except that a victim named right after a helper's title (a bank
     clerk, a relative: 大堂经理王亮, 工作人员王亮、沈晔; report.party.helper) is no party of the case (None)."""
-    if e.label != "PERSON" or e.role not in ("victim", "suspect", "officer"):
+    if e.label != "PERSON":
+        return None
+    if e.role in ("other", None) and _gang_member(text, e, cues):
+        return "suspect"
+    if e.role not in ("victim", "suspect", "officer"):
         return None
     if e.role == "victim" and cues.helper_re.search(text[max(0, e.start - 24):e.start]):
         fire("report.party.helper")
         return None
     return e.role
+
+
+def _gang_member(text: str, e: Entity, cues: _Cues) -> bool:
+    """Is PERSON ``e`` the head of a gang (``杨某某黑社会性质组织``, ``以陈某某为首``) or a member it rallied (``纠集崔某、赵某``):
+    a suspect of the gang's case (report.party.gang_head)."""
+    if cues.patterns["report.party.gang_head"].match(text[e.end:e.end + 10]) or \
+            cues.gang_members.search(text[max(0, e.start - 24):e.start]):
+        fire("report.party.gang_head")
+        return True
+    return False
 
 
 def _case_roles(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[Entity, str | None]]:
@@ -418,11 +446,73 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         whole = _Story(0, len(text), sents, ents)
         if not _qualifies(whole, text, cues, headline + "\n" + text):
             return []
-        return _per_victim(_report(article, issue, text, whole, cues, []), text, whole, cues)
+        report = _report(article, issue, text, whole, cues, [])
+        return [r for v in _per_victim(report, text, whole, cues) for r in _per_gang(v, text, whole, cues)]
     shared = [e for st in stories if not st.is_case for e in st.ents
               if e.label == "UNIT" and not _impersonated(text, e, cues)]
     by_start = sorted(ents, key=lambda e: e.start)
-    return [_report(article, issue, text, st, cues, shared) for st in _merge(stories, sents, by_start, len(text))]
+    merged = _merge(stories, sents, by_start, len(text))
+    reports = [_report(article, issue, text, st, cues, shared) for st in merged]
+    _one_case_per_victim(reports, merged)
+    return [r for st, rep in zip(merged, reports, strict=True) for r in _per_gang(rep, text, st, cues)]
+
+
+def _one_case_per_victim(reports: list[CaseReport], stories: list[_Story]) -> None:
+    """A victim named in two cases of one article belongs to the one that tells more of them (report.party.one_case):
+    a lead quoting the victim of the second case (``市民刘先生拿到…被骗款项后激动地说`` before case one) does not make them a
+    victim of case one. Ties keep both."""
+    def mentions(st: _Story, name: str) -> int:
+        return sum(1 for e in st.ents if e.label == "PERSON" and ((e.value or {}).get("name") or e.text) == name)
+
+    for i, rep in enumerate(reports):
+        keep = []
+        for p in rep.victims:
+            here = mentions(stories[i], p.name)
+            elsewhere = [mentions(stories[j], p.name) for j, other in enumerate(reports)
+                         if j != i and any(q.name == p.name for q in other.victims)]
+            if elsewhere and max(elsewhere) > here:
+                fire("report.party.one_case")
+                continue
+            keep.append(p)
+        rep.victims = keep
+
+
+def _per_gang(report: CaseReport, text: str, story: _Story, cues: _Cues) -> list[CaseReport]:
+    """One report per gang when one sentence names several gangs each by its head (``侦办了甲县以陈某某为首、乙区以梁某某为首
+    的涉黑犯罪团伙；打掉了丙区张某某为首的涉恶犯罪团伙``: report.gang.per_head). Each report keeps the shared facts and
+    takes its head as the suspect and the county of the place named just before the head; else ``[report]``."""
+    if len(report.suspects) < 2:
+        return [report]
+    from .entities import place as place_mod
+
+    by_name = {p.name: p for p in report.suspects}
+    head_re = cues.patterns["report.gang.per_head"]
+    for m in _FULL_SENT_RE.finditer(text, story.start, story.end):
+        s = _Sentence(m.start(), m.end(), m.group(0))
+        heads: list[Entity] = []
+        for e in story.ents:
+            name = (e.value or {}).get("name") or e.text
+            if e.label == "PERSON" and s.start <= e.start < s.end and name in by_name and head_re.match(text, e.end) \
+                    and name not in {(h.value or {}).get("name") or h.text for h in heads}:
+                heads.append(e)
+        if len(heads) < 2:
+            continue
+        fire("report.gang.per_head")
+        out = []
+        lo = s.start
+        for h in heads:
+            r = report.model_copy(deep=True)
+            r.suspects = [by_name[(h.value or {}).get("name") or h.text].model_copy()]
+            places = [e for e in story.ents if e.label == "PLACE" and e.value and lo <= e.start < h.start]
+            for p in reversed(places):
+                county = place_mod.county_of(p.value)
+                if county:
+                    r.county = county
+                    break
+            out.append(r)
+            lo = h.end
+        return out
+    return [report]
 
 
 def _per_victim(report: CaseReport, text: str, story: _Story, cues: _Cues) -> list[CaseReport]:
@@ -526,7 +616,10 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
         for m in pattern.finditer(text):
             if m.start() > 0 and text[:m.start()].strip():
                 fire(rule_id)
-                cuts[m.start()] = cuts.get(m.start(), True) and rule_id in cues.weak_splits
+                at = m.start()
+                while at > 0 and text[at - 1] in " \t\u3000":
+                    at -= 1  # a paragraph flattened into spaces: its sentence starts at the spaces
+                cuts[at] = cuts.get(at, True) and rule_id in cues.weak_splits
     if not cuts:
         return None
     bounds = [0, *sorted(cuts), len(text)]
@@ -541,10 +634,12 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     seized_before = False
     for st, is_weak in zip(stories, weak, strict=True):
         body = text[st.start:st.end]
+        # 无独有偶，… opens a new case even when its victim was named before (report.split.another_case, new_case)
+        told = set() if body.lstrip(" \t\u3000*#>\n").startswith(cues.new_case_openers) else known
         if first:
-            ok = _qualifies(st, text, cues, headline + "\n" + body, known)
+            ok = _qualifies(st, text, cues, headline + "\n" + body, told)
         else:
-            ok = _qualifies(st, text, cues, body, known, headline + "\n" + body)
+            ok = _qualifies(st, text, cues, body, told, headline + "\n" + body)
         if ok and is_weak and not first and not _own_case(st, text, cues, known, seized_before):
             st.is_case = ok = False
         first = first and not ok
@@ -565,6 +660,11 @@ def _own_case(story: _Story, text: str, cues: _Cues, known: set[str], seized_bef
         return False
     if any(role == "victim" and name not in known for role, name in roles):
         return True
+    body = text[story.start:story.end]
+    if any(role == "suspect" for role, _ in roles) and not any(w in body for w in cues.accomplice) \
+            and _classify(body, story.ents)[0] not in ("other", None):
+        fire("report.split.dated_paragraph")
+        return True  # 同一天中午，…还抓获了今年1月在商场内盗窃手表的嫌疑人马某: a new suspect with a crime of his own
     return (seized_before and not any(role in ("victim", "suspect") for role, _ in roles)
             and {"report.event.arrest", "report.event.seized"} <= story.events)
 
