@@ -156,6 +156,8 @@ class _Data:
     relation_cues: frozenset[str] = frozenset()
     group_arrest_re: Any = None
     gang_head_re: Any = None
+    relation_re: Any = None
+    deceased_re: Any = None
     group_arrest_tail_re: Any = None
     uncued_rules: frozenset[str] = frozenset()
     scores: dict[str, float] = field(default_factory=dict)
@@ -257,6 +259,8 @@ def _data(rules: RuleSet) -> _Data:
         elder_stop=tuple(rf.rule("person.title.elder").extra("stop") or []),
         # 老师, 老板, 老人…: words after a surname that make no 周老 (老是 and 老在 do: 周老是否…)
         elder_words=tuple(w for w in x("xiao_lao_stop") or [] if w[0] == "老" and w[1] not in (x("non_name_chars") or "")),
+        deceased_re=regex.compile(rf.rule("person.role.deceased").pattern.lstrip("^")),
+        relation_re=rf.rule("person.context.relation").compiled,
         gang_head_re=rf.rule("person.context.gang_head").compiled,
         group_arrest_re=rf.rule("person.context.group_arrest").compiled,
         group_arrest_tail_re=regex.compile(rf.rule("person.context.group_arrest").extra("tail")),
@@ -442,7 +446,7 @@ def _elder_ok(text: str, s: int, e: int, d: _Data) -> bool:
     left_ok = (_boundary_before(text, s) or text[s - 1] in d.non_name or text[s - 1] in d.masked_before
                or text[s - 1] in "问请叫陪" or bool(d.cue_end_re.search(text, max(0, s - 7), s)))
     right_ok = (e >= len(text) or not _is_han(text[e]) or text[e] in d.non_name or text[e] in d.xiao_lao_follow
-                or d.name_end.at(text, e))
+                or d.name_end.at(text, e) or bool(d.deceased_re.match(text, e)))
     return left_ok and right_ok
 
 
@@ -516,8 +520,11 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             if (p >= 2 and text[p - 1] != "某" and text[p - 1] not in d.singles and _name_char(text, p - 1, d)
                     and text[p + 1:p + 2] not in ("某", "一")):
                 s2 = p - 2
+                # 李叔某 must start a word (报案人李叔某, ，李叔某): 美罗城某数码店 is 某 + a shop
                 if (text[s2] in d.singles and text[s2] not in d.ambiguous and text[s2] not in d.non_name
-                        and not d.anon_noun_stop.at(text, p + 1) and not d.stop_words.at(text, s2)):
+                        and not d.anon_noun_stop.at(text, p + 1) and not d.stop_words.at(text, s2)
+                        and (_boundary_before(text, s2) or text[s2 - 1] in d.non_name
+                             or text[s2 - 1] in d.masked_before or d.cue_end_re.search(text, max(0, s2 - 7), s2))):
                     add(s2, p + 1, "person.anon.surname", "anon")
         p = text.find("某", p + 1)
     # 2b. names masked with asterisks: 叶** / 王*
@@ -657,6 +664,11 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         e, kind = _name_at(text, s, d)
         if e == e0 and _plausible(text, s, e, kind, d):
             add(s, e, "person.context.gang_head", kind, role="suspect", cue="为首")
+    # 6b''''. ，陆维钧儿子陆承报案: a full name before a word of kinship or estate
+    for m in d.relation_re.finditer(text):
+        fs = _full_before_title(text, m.start(), d)
+        if fs >= 0 and not d.cue_end_re.search(text, max(0, fs - 7), m.start()):
+            add(fs, m.start(), "person.context.relation", "full")
     # 6c. 家住谷亭街道的赵雅琴: a name after a residence phrase
     for m in d.resident_re.finditer(text):
         e, kind = _name_at(text, m.end(), d)
@@ -700,14 +712,17 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                     and not (m.group().endswith("老") and text.startswith(d.elder_words, e - 1))):
                 kind = "xiao_lao" if m.group() in xiao_lao else "pseudonym" if m.group() in pseudonyms else "full"
                 add(s, e, "person.repeat", kind)
-    # 8b. 杨某宇 read once (before punctuation) is 杨某宇 in every mention, also where a verb follows that the
-    # 某 reader cannot tell from a given name (杨某宇成功被唤醒 was read 杨某)
+    # 8b. 杨某宇 / 李叔某 read once (where the name stands clear) is the same name in every mention, also where
+    # a verb follows that the 某 reader cannot tell from a given name (杨某宇成功 was read 杨某) or where the name
+    # does not start a word (带着李叔某 was read 李叔)
     anon3 = {text[s:e] for (s, e), c in found.items() if c.data["kind"] == "anon" and e - s == 3
-             and text[s + 1] == "某" and text[s + 2] != "某" and text[s + 2] not in d.ordinals}
+             and "某" in text[s + 1:e] and text[s + 1:e] != "某某" and text[s + 2] not in d.ordinals}
     for name in anon3:
         for s in (m.start() for m in regex.finditer(regex.escape(name), text)):
-            if (s, s + 3) not in found and (s, s + 2) in found:
-                del found[(s, s + 2)]
+            inner = [k for k in found if s <= k[0] and k[1] <= s + 3 and k != (s, s + 3)]
+            if (s, s + 3) not in found and inner:
+                for k in inner:
+                    del found[k]
                 add(s, s + 3, "person.repeat", "anon")
     if fulls:
         _given_and_surname_refs(text, fulls, d, found, add)
@@ -852,6 +867,9 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         # 自称是外地公安机关的“孙警官”: a quoted alias after 自称 is the fraudster, not the person impersonated
         fire("person.role.left.alias")
         return "suspect", "context"
+    if d.deceased_re.match(ctx.text, cand.data.get("title_end", cand.end)):
+        fire("person.role.deceased")  # 陆维钧故居 / 陆老生前: someone who has died is no party of the case
+        return "other", "cue"
     modifier = False
     if d.pretend_re.search(left) or d.alias_re.search(left):
         # 自称是刘女士常用的软件的“客服”: 刘女士 only modifies what the fraudster pretends to be; neither the one
@@ -996,8 +1014,8 @@ def _same_surname_role(name: str, first: dict[str, str], cands: list[Candidate])
 
 def _addressed(c: Candidate, d: _Data) -> bool:
     """A private person named the way police news names the public: surname + 先生/女士/小姐 (with or without
-    the given name), or after an open cue (市民, 村民, 男子…)."""
-    return (c.rule_id == "person.title.honorific" or c.data.get("cue") in d.honorifics
+    the given name) or + a kinship term (李老汉, 王大爷), or after an open cue (市民, 村民, 男子…)."""
+    return (c.rule_id in ("person.title.honorific", "person.title.kinship") or c.data.get("cue") in d.honorifics
             or c.data.get("cue") in d.open_cues)
 
 
