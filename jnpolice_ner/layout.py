@@ -79,6 +79,7 @@ class _Config:
         self.markers = f.extra("byline_markers", "□")
         roles: dict[str, str] = f.extra("byline_roles", {})
         self.roles = dict(sorted(roles.items(), key=lambda kv: -len(kv[0])))
+        self.generic_roles = tuple(f.extra("generic_byline_roles", []))
         self.closers = sorted(f.extra("byline_closers", []), key=len, reverse=True)
         self.collective = set(f.extra("collective_credits", []))
         outlets = sorted(f.extra("outlet_suffixes", []), key=len, reverse=True)
@@ -571,6 +572,12 @@ def _build(lines: list[_Line], first: int, stop: int, head_idx: int | None, text
                         value={"name": text[s:e], "anonymized": False}))
                 else:
                     names.append((s, e, role))
+    # 作者 tells no part: the role the article's byline gives the same name, else reporter
+    generic = set(cfg.generic_roles)
+    told = {text[s:e]: role for s, e, role in names if role not in generic}
+    if any(role in generic for _, _, role in names):
+        fire("layout.byline.author")
+        names = [(s, e, told.get(text[s:e], "reporter") if role in generic else role) for s, e, role in names]
     for s, e, role in names:
         name = text[s:e]
         (seg.reporters if role == "reporter" else seg.correspondents).append(name)
@@ -700,7 +707,7 @@ def scattered_names(raw: str, cfg: _Config, rules: RuleSet) -> list[tuple[int, i
     >>> [("中新网盐城7月9日电(张华 李强)抓获"[s:e], r) for s, e, r in scattered_names("中新网盐城7月9日电(张华 李强)抓获", cfg, load_rules())]
     [('张华', 'reporter'), ('李强', 'reporter')]
     >>> [("来源:江城网 | 编辑:王立 | 作者:赵敏"[s:e], r) for s, e, r in scattered_names("来源:江城网 | 编辑:王立 | 作者:赵敏", cfg, load_rules())]
-    [('王立', 'other'), ('赵敏', 'reporter')]
+    [('王立', 'other'), ('赵敏', 'author')]
     """
     label_re, roles, after, not_names = _scatter_config(rules)
     out: list[tuple[int, int, str]] = []

@@ -150,6 +150,16 @@ class _Data:
     helper_re: Any = None
     helper_others: tuple[str, ...] = ()
     nickname_re: Any = None
+    elder_re: Any = None
+    elder_stop: tuple[str, ...] = ()
+    elder_words: tuple[str, ...] = ()
+    relation_cues: frozenset[str] = frozenset()
+    group_arrest_re: Any = None
+    gang_head_re: Any = None
+    relation_re: Any = None
+    deceased_re: Any = None
+    group_arrest_tail_re: Any = None
+    uncued_rules: frozenset[str] = frozenset()
     scores: dict[str, float] = field(default_factory=dict)
 
 
@@ -245,6 +255,17 @@ def _data(rules: RuleSet) -> _Data:
         helper_re=rf.rule("person.role.helper").compiled,
         helper_others=tuple(rf.rule("person.role.helper").extra("others") or []),
         nickname_re=rf.rule("person.alias.nickname").compiled,
+        elder_re=rf.rule("person.title.elder").compiled,
+        elder_stop=tuple(rf.rule("person.title.elder").extra("stop") or []),
+        # 老师, 老板, 老人…: words after a surname that make no 周老 (老是 and 老在 do: 周老是否…)
+        elder_words=tuple(w for w in x("xiao_lao_stop") or [] if w[0] == "老" and w[1] not in (x("non_name_chars") or "")),
+        deceased_re=regex.compile(rf.rule("person.role.deceased").pattern.lstrip("^")),
+        relation_re=rf.rule("person.context.relation").compiled,
+        gang_head_re=rf.rule("person.context.gang_head").compiled,
+        group_arrest_re=rf.rule("person.context.group_arrest").compiled,
+        group_arrest_tail_re=regex.compile(rf.rule("person.context.group_arrest").extra("tail")),
+        uncued_rules=frozenset(r.id for r in rf.rules if r.extra("uncued")),
+        relation_cues=frozenset(rf.rule("person.role.relation").extra("cues") or []),
         scores={r.id: r.score for r in rf.rules},
     )
     _CACHE.clear()
@@ -414,6 +435,21 @@ def _xiao_lao_ok(text: str, s: int, e: int, d: _Data, after_cue: bool = False) -
     return after_cue or e >= len(text) or text[e] in d.xiao_lao_follow or not _is_han(text[e])
 
 
+def _elder_ok(text: str, s: int, e: int, d: _Data) -> bool:
+    """周老 at ``s``: a single surname (no function word) + 老, not a word (古老, 养老), standing alone on the
+    left (punctuation, a function character, a cue word or a verb of address: 让周老, 帮周老) and on the right
+    (punctuation, a function character or a word that ends a name: 周老今年…, 周老说; not 周老师)."""
+    sur = text[s]
+    if (sur not in d.singles or sur in d.ambiguous or sur in d.function_surnames or sur in d.non_name
+            or text.startswith(d.elder_stop, s) or text.startswith(d.elder_words, e - 1)):
+        return False
+    left_ok = (_boundary_before(text, s) or text[s - 1] in d.non_name or text[s - 1] in d.masked_before
+               or text[s - 1] in "问请叫陪" or bool(d.cue_end_re.search(text, max(0, s - 7), s)))
+    right_ok = (e >= len(text) or not _is_han(text[e]) or text[e] in d.non_name or text[e] in d.xiao_lao_follow
+                or d.name_end.at(text, e) or bool(d.deceased_re.match(text, e)))
+    return left_ok and right_ok
+
+
 def _boundary_before(text: str, s: int) -> bool:
     return s == 0 or not _is_han(text[s - 1]) or text[s - 1] in _PUNCT
 
@@ -484,8 +520,11 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             if (p >= 2 and text[p - 1] != "某" and text[p - 1] not in d.singles and _name_char(text, p - 1, d)
                     and text[p + 1:p + 2] not in ("某", "一")):
                 s2 = p - 2
+                # 李叔某 must start a word (报案人李叔某, ，李叔某): 美罗城某数码店 is 某 + a shop
                 if (text[s2] in d.singles and text[s2] not in d.ambiguous and text[s2] not in d.non_name
-                        and not d.anon_noun_stop.at(text, p + 1) and not d.stop_words.at(text, s2)):
+                        and not d.anon_noun_stop.at(text, p + 1) and not d.stop_words.at(text, s2)
+                        and (_boundary_before(text, s2) or text[s2 - 1] in d.non_name
+                             or text[s2 - 1] in d.masked_before or d.cue_end_re.search(text, max(0, s2 - 7), s2))):
                     add(s2, p + 1, "person.anon.surname", "anon")
         p = text.find("某", p + 1)
     # 2b. names masked with asterisks: 叶** / 王*
@@ -534,8 +573,14 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     # 4. 小郑 / 老王
     for m in d.xiao_lao_re.finditer(text):
         s, e = m.span()
-        if _xiao_lao_ok(text, s, e, d) and (s == 0 or (text[s - 1] not in "小老" and text[s - 1] not in d.singles)):
+        if (_xiao_lao_ok(text, s, e, d) and (s == 0 or (text[s - 1] not in "小老" and text[s - 1] not in d.singles))
+                and not (s > 0 and text.startswith(d.elder_stop, s - 1))):  # 养老钱: 养老 + 钱, not 老钱
             add(s, e, "person.title.xiao_lao", "xiao_lao")
+    # 4b. 周老 / 季老: surname + 老, how the press names an elderly or respected person
+    for m in d.elder_re.finditer(text):
+        s, e = m.span()
+        if _elder_ok(text, s, e, d):
+            add(s, e, "person.title.elder", "xiao_lao")
     # 5. pseudonyms: 小丽（化名）
     for m in d.pseudo_re.finditer(text):
         e = m.start()
@@ -600,6 +645,30 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         if any(_is_han(ch) or ch.isalnum() for ch in text[s:e]):
             add(s, e, "person.alias.nickname", "alias", role="suspect", cue="昵称")
             aliases.append((s, e))
+    # 6b''. 将张立军、王海等12人刑事拘留: the names of a list closed by 等N人 and an arrest
+    for m in d.group_arrest_re.finditer(text):
+        e, kind = _name_at(text, m.end(), d)
+        if e < 0 or not _plausible(text, m.end(), e, kind, d):
+            continue
+        names = [(m.end(), e, kind)]
+        for s2, e2, kind2 in _conjuncts(text, e, d):
+            if not _plausible(text, s2, e2, kind2, d):
+                break
+            names.append((s2, e2, kind2))
+        if d.group_arrest_tail_re.match(text, names[-1][1]):
+            for s2, e2, kind2 in names:
+                add(s2, e2, "person.context.group_arrest", kind2, role="suspect", cue="等人")
+    # 6b'''. 以沈立武（男，35岁）为首: the head of a gang
+    for m in d.gang_head_re.finditer(text):
+        s, e0 = m.span("name")
+        e, kind = _name_at(text, s, d)
+        if e == e0 and _plausible(text, s, e, kind, d):
+            add(s, e, "person.context.gang_head", kind, role="suspect", cue="为首")
+    # 6b''''. ，陆维钧儿子陆承报案: a full name before a word of kinship or estate
+    for m in d.relation_re.finditer(text):
+        fs = _full_before_title(text, m.start(), d)
+        if fs >= 0 and not d.cue_end_re.search(text, max(0, fs - 7), m.start()):
+            add(fs, m.start(), "person.context.relation", "full")
     # 6c. 家住谷亭街道的赵雅琴: a name after a residence phrase
     for m in d.resident_re.finditer(text):
         e, kind = _name_at(text, m.end(), d)
@@ -639,9 +708,22 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             covered[a:b] = b"\x01" * (b - a)
         for m in regex.finditer(_alt(sorted(set(fulls) | pseudonyms, key=len, reverse=True)), text):
             s, e = m.span()
-            if not any(covered[s:e]) and (m.group() not in xiao_lao or not text.startswith(d.xiao_lao_stop, s)):
+            if (not any(covered[s:e]) and (m.group() not in xiao_lao or not text.startswith(d.xiao_lao_stop, s))
+                    and not (m.group().endswith("老") and text.startswith(d.elder_words, e - 1))):
                 kind = "xiao_lao" if m.group() in xiao_lao else "pseudonym" if m.group() in pseudonyms else "full"
                 add(s, e, "person.repeat", kind)
+    # 8b. 杨某宇 / 李叔某 read once (where the name stands clear) is the same name in every mention, also where
+    # a verb follows that the 某 reader cannot tell from a given name (杨某宇成功 was read 杨某) or where the name
+    # does not start a word (带着李叔某 was read 李叔)
+    anon3 = {text[s:e] for (s, e), c in found.items() if c.data["kind"] == "anon" and e - s == 3
+             and "某" in text[s + 1:e] and text[s + 1:e] != "某某" and text[s + 2] not in d.ordinals}
+    for name in anon3:
+        for s in (m.start() for m in regex.finditer(regex.escape(name), text)):
+            inner = [k for k in found if s <= k[0] and k[1] <= s + 3 and k != (s, s + 3)]
+            if (s, s + 3) not in found and inner:
+                for k in inner:
+                    del found[k]
+                add(s, s + 3, "person.repeat", "anon")
     if fulls:
         _given_and_surname_refs(text, fulls, d, found, add)
     return list(found.values())
@@ -785,6 +867,9 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         # 自称是外地公安机关的“孙警官”: a quoted alias after 自称 is the fraudster, not the person impersonated
         fire("person.role.left.alias")
         return "suspect", "context"
+    if d.deceased_re.match(ctx.text, cand.data.get("title_end", cand.end)):
+        fire("person.role.deceased")  # 陆维钧故居 / 陆老生前: someone who has died is no party of the case
+        return "other", "cue"
     modifier = False
     if d.pretend_re.search(left) or d.alias_re.search(left):
         # 自称是刘女士常用的软件的“客服”: 刘女士 only modifies what the fraudster pretends to be; neither the one
@@ -866,6 +951,8 @@ def _right_role(ctx: Context, cand: Candidate, right: str, d: _Data) -> tuple[st
             or bool(posts and cand.value and cand.value["name"] in posts))
     for rid, role, pat in d.right_rules:
         if pat.match(right):
+            if rid in d.uncued_rules and cand.data.get("role"):
+                continue  # 民警王某等人 / 村民李某等人: the cue tells who they are
             if rid in d.weak_rules and post:
                 return None  # 朋友小贾骑摩托车… : a generic verb does not make a friend or a clerk a suspect
             fire(rid)
@@ -927,8 +1014,8 @@ def _same_surname_role(name: str, first: dict[str, str], cands: list[Candidate])
 
 def _addressed(c: Candidate, d: _Data) -> bool:
     """A private person named the way police news names the public: surname + 先生/女士/小姐 (with or without
-    the given name), or after an open cue (市民, 村民, 男子…)."""
-    return (c.rule_id == "person.title.honorific" or c.data.get("cue") in d.honorifics
+    the given name) or + a kinship term (李老汉, 王大爷), or after an open cue (市民, 村民, 男子…)."""
+    return (c.rule_id in ("person.title.honorific", "person.title.kinship") or c.data.get("cue") in d.honorifics
             or c.data.get("cue") in d.open_cues)
 
 
@@ -992,7 +1079,12 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
             c.value["anonymized"] = True  # 小林（化名） … 小林
         if src == "weak_suspect" and not fraud:
             continue  # keeps its own role, as a strong context would
-        if src in ("cue", "coord") and c.role == "other" and first.get(name) == "suspect":
+        if (src in ("cue", "coord") and c.role == "other" and first.get(name) == "victim"
+                and c.data.get("cue") in d.relation_cues):
+            # 称联系不上儿子杨某宇 … 杨某宇成功被唤醒，避免了损失: the relative is the victim the story is about
+            fire("person.role.relation")
+            c.role = "victim"
+        elif src in ("cue", "coord") and c.role == "other" and first.get(name) == "suspect":
             # 与朋友刘某…。李某某、刘某因寻衅滋事已被行政拘留: the friend is a suspect
             fire("person.role.known")
             c.role = "suspect"
