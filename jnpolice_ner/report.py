@@ -62,7 +62,6 @@ class _Cues:
         helpers = sorted(f.rule("report.party.helper").extra("cues") or (), key=len, reverse=True)
         self.helper_re = regex.compile("(?:" + "|".join(regex.escape(h) for h in helpers)
                                        + r")(?:[0-9一二两三四五六七八九十]{1,2}名)?(?:\p{Han}{1,4}、){0,3}$")
-        self.gang_members = regex.compile(f.rule("report.party.gang_head").extra("members"))
         self.negations = f.extra("negations", [])
         self.min_events = int(f.extra("min_event_groups", 2))
         self.event_groups = tuple(r.id for r in f.rules if r.id.startswith("report.event."))
@@ -340,24 +339,12 @@ def _party_role(text: str, e: Entity, cues: _Cues) -> str | None:
     clerk, a relative: 大堂经理王亮, 工作人员王亮、沈晔; report.party.helper) is no party of the case (None)."""
     if e.label != "PERSON":
         return None
-    if e.role in ("other", None) and _gang_member(text, e, cues):
-        return "suspect"
     if e.role not in ("victim", "suspect", "officer"):
         return None
     if e.role == "victim" and cues.helper_re.search(text[max(0, e.start - 24):e.start]):
         fire("report.party.helper")
         return None
     return e.role
-
-
-def _gang_member(text: str, e: Entity, cues: _Cues) -> bool:
-    """Is PERSON ``e`` the head of a gang (``杨某某黑社会性质组织``, ``以陈某某为首``) or a member it rallied (``纠集崔某、赵某``):
-    a suspect of the gang's case (report.party.gang_head)."""
-    if cues.patterns["report.party.gang_head"].match(text[e.end:e.end + 10]) or \
-            cues.gang_members.search(text[max(0, e.start - 24):e.start]):
-        fire("report.party.gang_head")
-        return True
-    return False
 
 
 def _case_roles(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[Entity, str | None]]:
