@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import functools
 from importlib import resources
 
@@ -50,3 +51,51 @@ def normalize(text: str) -> str:
     if len(out) != len(text):  # pragma: no cover - the table is 1:1 by construction
         raise AssertionError("normalization changed the text length")
     return out
+
+
+def strip_glosses(text: str) -> tuple[str, list[int]] | None:
+    """``text`` without pinyin glosses (``textnorm.gloss.pinyin``) and the other cuts of
+    ``rules/textnorm.yaml`` (a space inside a date: ``10 月24 日``), and, for each kept character,
+    its offset in ``text``; None when there is nothing to cut (the common case).
+
+    Mirror sites that convert a page to traditional characters print the pinyin of some
+    characters after them: ``邢臺(tái)市橋東區(qū)``. Rules read the text without them; a span
+    ``[s, e)`` of the stripped text is ``[back[s], back[e - 1] + 1)`` of the original, so a gloss
+    inside a mention stays inside its span and one after its last character stays outside.
+
+    >>> s, back = strip_glosses("邢臺(tái)市橋東區(qū)一倉庫")
+    >>> s, back[3], back[5] + 1
+    ('邢臺市橋東區一倉庫', 8, 11)
+    >>> strip_glosses("被骗(约1万元)") is None
+    True
+    """
+    from .ruleset import load_rules
+    from .trace import fire
+
+    cuts: list[tuple[int, int]] = []
+    for rule in load_rules()["textnorm"].rules:
+        if rule.compiled is None:
+            continue
+        found = [(m.start(), m.end()) for m in rule.compiled.finditer(text)]
+        if found:
+            fire(rule.id)
+            cuts.extend(found)
+    if not cuts:
+        return None
+    cuts.sort()
+    parts: list[str] = []
+    back: list[int] = []
+    pos = 0
+    for a, b in cuts:
+        parts.append(text[pos:a])
+        back.extend(range(pos, a))
+        pos = b
+    parts.append(text[pos:])
+    back.extend(range(pos, len(text)))
+    return "".join(parts), back
+
+
+def forward_offset(back: list[int], offset: int) -> int:
+    """The stripped-text offset of an original offset (a position inside a gloss moves on to the
+    next kept character)."""
+    return bisect.bisect_left(back, offset)
