@@ -576,7 +576,12 @@ def _resolve_calendar(f: dict[str, Any], cand: Candidate, ctx: Context, inherit:
             if d > issue.day:  # the month before the issue date's
                 y, m = (y, m - 1) if m > 1 else (y - 1, 12)
         else:
-            return None
+            # 长春3月29日电 … 记者29日: the month of a day whose year is unknown (date.anaphoric.yearless)
+            mm = regex.match(r"--([0-9]{2})-[0-9]{2}", str((ctx.last_date or {}).get("iso") or ""))
+            if mm is None:
+                return None
+            fire("date.anaphoric.yearless")
+            m = int(mm.group(1))
     if not _in_range(y):  # a year counted past the calendar's ends (issue date 9999-12-31, 明年)
         return None
     if m is None:
@@ -639,7 +644,7 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     issue = ctx.issue_date
     value: dict[str, Any] | None = None
     if kind in ("deictic_day", "deictic_week"):
-        base = issue
+        base = _glossed_base(ctx) or issue
         if _in_quotes(ctx.text, cand.start, ctx.start):
             # quoted speech: relative to the scene, i.e. the day last mentioned in this paragraph
             st = _state(ctx)
@@ -726,6 +731,39 @@ def _yearless_shift(last: dict[str, Any] | None, off: int) -> dict[str, Any] | N
         return None if off else {"iso": iso.split("/")[0], "granularity": "day"}
     fire("date.anaphoric.yearless")
     return {"iso": f"--{day.month:02d}-{day.day:02d}", "granularity": "day"}
+
+
+def _glossed_base(ctx: Context) -> _dt.date | None:
+    """The day the article counts 昨天/上周 from when it glosses one of them with the date itself:
+    ``昨天（14日）`` → the 15th, ``上周（2025年09月08日至2025年09月14日）`` → a day of the week after;
+    every deictic day or week of the article then counts from it (``date.deictic.glossed``), not
+    from the issue date (the page may appear a day after it was written)."""
+    st = _state(ctx)
+    if "gloss_base" in st:
+        return st["gloss_base"]
+    st["gloss_base"] = None
+    dates = sorted((c for c in ctx.cands if c.label == LABEL and isinstance(c.data.get("a"), dict)),
+                   key=lambda c: c.start)
+    for c, nxt in zip(dates, dates[1:], strict=False):
+        a, f = c.data["a"], nxt.data["a"]
+        if a.get("kind") not in ("deictic_day", "deictic_week") or "wd" in a or a.get("wend") \
+                or f.get("kind") != "calendar" or _in_quotes(ctx.text, c.start, ctx.start):
+            continue
+        if ctx.text[c.end:nxt.start] not in ("（", "(") or ctx.text[nxt.end:nxt.end + 1] not in ("）", ")"):
+            continue
+        try:
+            got = _resolve_calendar(f, nxt, ctx)
+        except ValueError:
+            got = None
+        if got is None or got[1] != "day" or got[0].startswith("-"):
+            continue
+        first = _dt.date.fromisoformat(got[0].split("/")[0])
+        base = _shift(first, -a["off"] if a["kind"] == "deictic_day" else -7 * a["off"])
+        if base is not None:
+            fire("date.deictic.glossed")
+            st["gloss_base"] = base
+            return base
+    return None
 
 
 def _own_year(f: dict[str, Any]) -> bool:
