@@ -23,7 +23,7 @@ from .context import Context
 from .entities import BY_LABEL, MODULES
 from .models import Entity
 from .ruleset import RuleSet, load_rules
-from .textnorm import normalize
+from .textnorm import forward_offset, normalize, strip_glosses
 from .trace import fire
 
 log = logging.getLogger("jnpolice_ner")
@@ -119,6 +119,16 @@ def iter_candidates(
     issue = as_date(issue_date)
     if not text.strip():
         return
+    glossed = strip_glosses(text)
+    if glossed is not None:  # read the text without pinyin glosses, map the spans back
+        plain, back = glossed
+        if segments is not None:
+            segments = [_segment_without_glosses(s, back) for s in segments]
+        for group, furniture in iter_candidates(plain, issue, segments, chunk_chars=chunk_chars):
+            for c in group:
+                c.start, c.end = back[c.start], back[c.end - 1] + 1
+            yield group, furniture
+        return
     if segments is None:
         segments = layout.segment(text)
     bounds = sorted(((s.start, s.end, s) for s in segments), key=lambda b: b[0])
@@ -192,6 +202,16 @@ def iter_candidates(
         ctx = Context(text=normalize(text), rules=rules, issue_date=issue, dateline=None, cands=furniture,
                       start=0, end=n)
         yield sorted(resolve_group(furniture, ctx), key=lambda c: c.start), True
+
+
+def _segment_without_glosses(seg: layout.Segment, back: list[int]) -> layout.Segment:
+    """A page reader's segment with its offsets moved into the text without glosses."""
+    cands = []
+    for c in seg.candidates:
+        s, e = forward_offset(back, c.start), forward_offset(back, c.end)
+        cands.append(dataclasses.replace(c, start=s, end=max(e, s + 1)))
+    return dataclasses.replace(seg, start=forward_offset(back, seg.start), end=forward_offset(back, seg.end),
+                               candidates=cands)
 
 
 def _windows(text: str, starts: list[int], size: int) -> list[tuple[int, int, int, int]]:

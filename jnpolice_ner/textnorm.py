@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import functools
 from importlib import resources
 
@@ -52,48 +53,60 @@ def normalize(text: str) -> str:
     return out
 
 
-#: a pinyin gloss after a character, as some web pages print traditional text (網(wǎng)絡, 鎮(zhèn)):
-#: Latin letters in brackets (normalized to full width) with at least one tone mark
-_GLOSS = None
+def strip_glosses(text: str) -> tuple[str, list[int]] | None:
+    """``text`` without pinyin glosses (``textnorm.gloss.pinyin``) and the other cuts of
+    ``rules/textnorm.yaml`` (a space inside a date: ``10 月24 日``), and, for each kept character,
+    its offset in ``text``; None when there is nothing to cut (the common case).
 
+    Mirror sites that convert a page to traditional characters print the pinyin of some
+    characters after them: ``邢臺(tái)市橋東區(qū)``. Rules read the text without them; a span
+    ``[s, e)`` of the stripped text is ``[back[s], back[e - 1] + 1)`` of the original, so a gloss
+    inside a mention stays inside its span and one after its last character stays outside.
 
-def _gloss_re():
-    global _GLOSS
-    if _GLOSS is None:
-        import regex
-
-        tones = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-        _GLOSS = regex.compile(rf"(?<=\p{{Han}})（(?=[a-zü{tones}]{{0,6}}[{tones}])[a-zü{tones}]{{1,7}}）")
-    return _GLOSS
-
-
-def strip_glosses(norm: str) -> tuple[str, list[int]] | None:
-    """``norm`` without pinyin glosses and the original index of every character left, or None
-    when there is no gloss. A recognizer reads the text a reader reads and maps spans back with
-    :func:`span_back`, so a span keeps the glosses inside it (電信網(wǎng)絡詐騙).
-
-    >>> t, idx = strip_glosses(normalize("電信網(wǎng)絡詐騙"))
-    >>> t, span_back(idx, 0, len(t))
-    ('电信网络诈骗', (0, 12))
-    >>> strip_glosses("刷单（app）") is None
+    >>> s, back = strip_glosses("邢臺(tái)市橋東區(qū)一倉庫")
+    >>> s, back[3], back[5] + 1
+    ('邢臺市橋東區一倉庫', 8, 11)
+    >>> strip_glosses("被骗(约1万元)") is None
     True
     """
-    rx = _gloss_re()
-    if "（" not in norm or rx.search(norm) is None:
+    from .ruleset import load_rules
+    from .trace import fire
+
+    cuts: list[tuple[int, int]] = []
+    for rule in load_rules()["textnorm"].rules:
+        if rule.compiled is None:
+            continue
+        found = [(m.start(), m.end()) for m in rule.compiled.finditer(text)]
+        if found:
+            fire(rule.id)
+            cuts.extend(found)
+    if not cuts:
         return None
+    cuts.sort()
     parts: list[str] = []
-    index: list[int] = []
+    back: list[int] = []
     pos = 0
-    for m in rx.finditer(norm):
-        parts.append(norm[pos:m.start()])
-        index.extend(range(pos, m.start()))
-        pos = m.end()
-    parts.append(norm[pos:])
-    index.extend(range(pos, len(norm)))
-    return "".join(parts), index
+    for a, b in cuts:
+        parts.append(text[pos:a])
+        back.extend(range(pos, a))
+        pos = b
+    parts.append(text[pos:])
+    back.extend(range(pos, len(text)))
+    return "".join(parts), back
+
+
+def forward_offset(back: list[int], offset: int) -> int:
+    """The stripped-text offset of an original offset (a position inside a gloss moves on to the
+    next kept character)."""
+    return bisect.bisect_left(back, offset)
 
 
 def span_back(index: list[int], start: int, end: int) -> tuple[int, int]:
     """Offsets in the original text of the span ``[start, end)`` of the stripped text (a gloss
-    after the span's last character stays out)."""
+    after the span's last character stays out).
+
+    >>> t, idx = strip_glosses("電信網(wǎng)絡詐騙")
+    >>> t, span_back(idx, 0, len(t))
+    ('電信網絡詐騙', (0, 12))
+    """
     return index[start], index[end - 1] + 1

@@ -417,6 +417,19 @@ def _state(ctx: Context) -> dict[str, Any]:
     return st
 
 
+def _text_year(ctx: Context) -> int | None:
+    """Without an issue date, the year the article itself gives: the latest year written out in a
+    date of the article (2020年8月17日, 2025“湘超”), else None (``date.text_year``; annotation.md:
+    a year is unknown only with no issue date and no year in the text)."""
+    st = _state(ctx)
+    if "text_year" not in st:
+        years = [c.data["a"]["y"] for c in ctx.cands
+                 if c.label == LABEL and isinstance(c.data.get("a"), dict) and isinstance(c.data["a"].get("y"), int)
+                 and _in_range(c.data["a"]["y"])]
+        st["text_year"] = max(years) if years else None
+    return st["text_year"]
+
+
 def _anchor(cand: Candidate, ctx: Context) -> int | None:
     """The year of the last earlier date in the article that gave a year and a month."""
     return _state(ctx)["anchor"]
@@ -481,7 +494,10 @@ def _year_for(month: int, day: int | None, cand: Candidate, ctx: Context) -> int
                 fire("date.year_anchor")
             return y
     if issue is None:
-        return None
+        ty = _text_year(ctx)
+        if ty is not None:
+            fire("date.text_year")
+        return ty
     probe = _safe_date(issue.year, month, day or 1)
     if probe is None:
         probe = _dt.date(issue.year, month, 1)
@@ -524,8 +540,14 @@ def _resolve_calendar(f: dict[str, Any], cand: Candidate, ctx: Context, inherit:
         explicit = True
     elif "dy" in f:
         if issue is None:
-            return None
-        y, explicit = issue.year + f["dy"], True
+            # 今年 in an article without an issue date: the year the article gives (date.text_year)
+            ty = _text_year(ctx) if f["dy"] == 0 else None
+            if ty is None:
+                return None
+            fire("date.text_year")
+            y, explicit = ty, True
+        else:
+            y, explicit = issue.year + f["dy"], True
     elif "ay" in f:
         last = _last_day_date(cand, ctx)
         base = last.year if last else (ctx.last_date and _iso_year(ctx.last_date))
@@ -554,7 +576,12 @@ def _resolve_calendar(f: dict[str, Any], cand: Candidate, ctx: Context, inherit:
             if d > issue.day:  # the month before the issue date's
                 y, m = (y, m - 1) if m > 1 else (y - 1, 12)
         else:
-            return None
+            # 长春3月29日电 … 记者29日: the month of a day whose year is unknown (date.anaphoric.yearless)
+            mm = regex.match(r"--([0-9]{2})-[0-9]{2}", str((ctx.last_date or {}).get("iso") or ""))
+            if mm is None:
+                return None
+            fire("date.anaphoric.yearless")
+            m = int(mm.group(1))
     if not _in_range(y):  # a year counted past the calendar's ends (issue date 9999-12-31, 明年)
         return None
     if m is None:
@@ -617,7 +644,7 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     issue = ctx.issue_date
     value: dict[str, Any] | None = None
     if kind in ("deictic_day", "deictic_week"):
-        base = issue
+        base = _glossed_base(ctx) or issue
         if _in_quotes(ctx.text, cand.start, ctx.start):
             # quoted speech: relative to the scene, i.e. the day last mentioned in this paragraph
             st = _state(ctx)
@@ -644,6 +671,8 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         day = _shift(last, a["off"]) if last is not None else None
         if day is not None:
             value = {"iso": day.isoformat(), "granularity": "day"}
+        elif last is None:
+            value = _yearless_shift(ctx.last_date, a["off"])
     elif kind == "lunar":
         value = _resolve_lunar(a, cand, ctx, comp)
     else:
@@ -682,6 +711,59 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         _remember(cand, ctx, value)
     cand.value = value
     return True
+
+
+def _yearless_shift(last: dict[str, Any] | None, off: int) -> dict[str, Any] | None:
+    """当日/次日 after a day whose year is unknown (``--03-02``): the same day or the next, year
+    still unknown (``date.anaphoric.yearless``); None when the shift is not sure (past 2月28日).
+
+    >>> _yearless_shift({"iso": "--03-02", "granularity": "day"}, 1)
+    {'iso': '--03-03', 'granularity': 'day'}
+    """
+    iso = str((last or {}).get("iso") or "")
+    m = regex.fullmatch(r"--([0-9]{2})-([0-9]{2})(?:/.*)?", iso)
+    if not m or (last or {}).get("granularity") != "day":
+        return None
+    base = _safe_date(2001, int(m.group(1)), int(m.group(2)))  # a common year: 2月29日 stays unsure
+    day = _shift(base, off) if base is not None else None
+    if day is None or (off and (day.month, day.day) >= (2, 28) and (base.month, base.day) <= (2, 28)
+                       and day.month <= 3):
+        return None if off else {"iso": iso.split("/")[0], "granularity": "day"}
+    fire("date.anaphoric.yearless")
+    return {"iso": f"--{day.month:02d}-{day.day:02d}", "granularity": "day"}
+
+
+def _glossed_base(ctx: Context) -> _dt.date | None:
+    """The day the article counts 昨天/上周 from when it glosses one of them with the date itself:
+    ``昨天（14日）`` → the 15th, ``上周（2025年09月08日至2025年09月14日）`` → a day of the week after;
+    every deictic day or week of the article then counts from it (``date.deictic.glossed``), not
+    from the issue date (the page may appear a day after it was written)."""
+    st = _state(ctx)
+    if "gloss_base" in st:
+        return st["gloss_base"]
+    st["gloss_base"] = None
+    dates = sorted((c for c in ctx.cands if c.label == LABEL and isinstance(c.data.get("a"), dict)),
+                   key=lambda c: c.start)
+    for c, nxt in zip(dates, dates[1:], strict=False):
+        a, f = c.data["a"], nxt.data["a"]
+        if a.get("kind") not in ("deictic_day", "deictic_week") or "wd" in a or a.get("wend") \
+                or f.get("kind") != "calendar" or _in_quotes(ctx.text, c.start, ctx.start):
+            continue
+        if ctx.text[c.end:nxt.start] not in ("（", "(") or ctx.text[nxt.end:nxt.end + 1] not in ("）", ")"):
+            continue
+        try:
+            got = _resolve_calendar(f, nxt, ctx)
+        except ValueError:
+            got = None
+        if got is None or got[1] != "day" or got[0].startswith("-"):
+            continue
+        first = _dt.date.fromisoformat(got[0].split("/")[0])
+        base = _shift(first, -a["off"] if a["kind"] == "deictic_day" else -7 * a["off"])
+        if base is not None:
+            fire("date.deictic.glossed")
+            st["gloss_base"] = base
+            return base
+    return None
 
 
 def _own_year(f: dict[str, Any]) -> bool:

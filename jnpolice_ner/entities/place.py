@@ -37,6 +37,9 @@ from ..trace import fire
 LABEL = "PLACE"
 ORDER = 10
 
+#: the suffix of an autonomous division (大通回族土族自治县 → 县)
+_AUTONOMOUS = regex.compile(r"(?:[\p{Han}]{1,8}?族)+自治(县|旗|州)")
+
 _LEVEL_RANK = {"country": 5, "province": 4, "city": 3, "county": 2, "town": 1, "other": 0, "zone": 0}
 
 
@@ -170,6 +173,13 @@ class _Index:
             return
         rid = "former" if former else ("zone" if level == "zone" else "full")
         self._surface(name, eid, rid)
+        # 大通县, 湘西州, 阿拉善右旗: an autonomous division written with its short form and the
+        # plain suffix (place.name.autonomous_short)
+        if not former and level in ("city", "county") and name.endswith(("自治县", "自治旗", "自治州")):
+            for s in (r.get("short") or "").split("|"):
+                m = _AUTONOMOUS.fullmatch(name, len(s)) if len(s) >= 2 and name.startswith(s) else None
+                if m:
+                    self._surface(s + m.group(1), eid, "autonomous")
         for s in (r.get("short") or "").split("|"):
             if len(s) >= 2 and s != name:
                 if former and not extra:
@@ -284,7 +294,7 @@ def _matches(idx: _Index, text: str, i: int) -> list[tuple[int, str]]:
     return out
 
 
-_FULL_FORMS = frozenset(("full", "former", "zone"))
+_FULL_FORMS = frozenset(("full", "former", "zone", "autonomous"))
 
 
 def _info(idx: _Index, s: str, hits: list[tuple[str, str]]) -> tuple:
@@ -485,7 +495,9 @@ def _rule_for(data: dict[str, Any]) -> str:
         return "place.name.country"
     if forms <= {"former"}:
         return "place.name.former"
-    if forms & {"full", "zone", "former"}:
+    if forms == {"autonomous"}:
+        return "place.name.autonomous_short"
+    if forms & {"full", "zone", "former", "autonomous"}:
         return "place.name.full"
     if forms == {"town_short"}:
         return "place.name.town_short"
@@ -532,6 +544,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         out.append(Candidate(LABEL, i, end, rid, score=cfg.rule(rid).score, data=data))
     if blocked and out:
         out.extend(_soft_candidates(idx, text, blocked, out))
+        out.extend(_listed_candidates(idx, text, blocked, out))
     for rule in idx.abbrev_rules:
         for m in rule.compiled.finditer(text):
             if rule.id == "place.abbrev.home":
@@ -593,6 +606,49 @@ def _soft_candidates(idx: _Index, text: str, blocked: list[int], found: list[Can
             continue
         end, data = got
         out.append(Candidate(LABEL, i, end, rule.id, score=rule.score, data=data))
+    return out
+
+
+#: separators of a list of places (定远、凤阳、来安等地)
+_LIST_SEP = "、"
+
+
+def _listed_candidates(idx: _Index, text: str, blocked: list[int], found: list[Candidate]) -> list[Candidate]:
+    """Short forms that lacked only a cue but stand in a 、-list next to a place of the same province
+    (以及定远、凤阳、来安、明光等地): a conjunct of a list of places is a place (``place.chain.listed``)."""
+    rule = idx.cfg.rule("place.chain.listed")
+    by_end = {c.end: c for c in found if c.data and c.data.get("ids")}
+    by_start = {c.start: c for c in found if c.data and c.data.get("ids")}
+    taken = [(c.start, c.end) for c in found]
+    out: list[Candidate] = []
+    for i in blocked:
+        if any(a <= i < b for a, b in taken):
+            continue
+        got = _chain(idx, text, i, soft_ok=True)
+        if got is None or not got[1].get("soft"):
+            continue
+        end, data = got
+        if text[i - 1:i] != _LIST_SEP and text[end:end + 1] != _LIST_SEP:
+            continue
+        neighbours = []
+        if text[i - 1:i] == _LIST_SEP and i - 1 in by_end:
+            neighbours.append(by_end[i - 1])
+        if text[end:end + 1] == _LIST_SEP and end + 1 in by_start:
+            neighbours.append(by_start[end + 1])
+        provs = {(idx.entries[h].adcode or "")[:2] for c in neighbours for h in c.data["ids"]} - {""}
+        keep = [h for h in data["segs"][0][3] if (idx.entries[h[0]].adcode or "")[:2] in provs]
+        if not keep:
+            continue
+        data["segs"][0] = (*data["segs"][0][:3], keep)
+        if len(data["segs"]) == 1:
+            data["ids"] = [h for h, _ in keep]
+        data.pop("soft", None)
+        fire(rule.id)
+        c = Candidate(LABEL, i, end, rule.id, score=rule.score, data=data)
+        out.append(c)
+        by_end[end] = c
+        by_start[i] = c
+        taken.append((i, end))
     return out
 
 

@@ -53,7 +53,7 @@ RANK: dict[str, int] = {
 #: kinds whose name may be empty after a parent (济宁市公安局看守所, 济宁市公安局反诈中心, 县公安局交警队)
 EMPTY_NAME_OK = ("detention", "anti_fraud_center", "team", "post")
 #: a sub-unit may follow a parent of equal rank in these pairs (渝北公安分局网安支队)
-CHAIN_SAME_RANK = {("branch", "detachment")}
+CHAIN_SAME_RANK = {("branch", "detachment"), ("brigade", "anti_fraud_center")}
 #: longest free name of a sub-unit written right after its parent (鞍山市公安局城管分局出租车治安大队)
 MAX_CHAINED_NAME = 8
 #: suffixes a bare 市/县/省 may stand before (市公安局, 县公安局, 省公安厅, 市反诈中心)
@@ -172,6 +172,7 @@ class _Config:
         self.cache: dict[tuple[str, str], Any] = {}
         self.generic = set(rules.lexicon("unit_generic"))
         self.area_generic = set(rules.lexicon("unit_area_generic"))
+        self.area_first = {w[0] for w in self.area_generic}
         prop = rf.rule("unit.name.proper")
         self.proper_kinds = set(prop.extra("kinds") or ())
         self.area_re = regex.compile(prop.extra("area_pattern") or "(?!)")
@@ -180,6 +181,7 @@ class _Config:
         self.national_re = rf.rule("unit.name.national").compiled
         self.special_re = rf.rule("unit.name.special").compiled
         self.road_re = rf.rule("unit.name.road").compiled
+        self.app_re = rf.rule("unit.filter.app").compiled
 
 
 @functools.lru_cache(maxsize=4)
@@ -199,7 +201,10 @@ def _cached(cfg: _Config, kind: str, key: str, fn):
 
 
 def _stop_at(s: str, i: int, cfg: _Config) -> int:
-    """Length of the longest stop word starting at ``s[i]`` (0 if none)."""
+    """Length of the longest stop word starting at ``s[i]`` (0 if none); an area word of
+    ``unit_area_generic`` starting there is no stop word (经开区: 经 is not the verb)."""
+    if s[i:i + 1] in cfg.area_first and any(s.startswith(w, i) for w in cfg.area_generic):
+        return 0
     for k in range(min(cfg.stop_max, len(s) - i), 0, -1):
         if s[i:i + k] in cfg.stop_set:
             return k
@@ -268,6 +273,8 @@ def _stop_splits(run: str, cfg: _Config) -> list[int]:
 def _stop_splits_uncached(run: str, cfg: _Config) -> list[int]:
     ends = {0}
     for i in range(len(run)):
+        if run[i:i + 1] in cfg.area_first and any(run.startswith(w, i) for w in cfg.area_generic):
+            continue  # 经开区: an area word, not the stop word 经
         for k in range(min(cfg.stop_max, len(run) - i), 0, -1):
             if run[i:i + k] in cfg.stop_set:
                 ends.add(i + k)
@@ -418,6 +425,12 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             # right after its parent, a sub-unit's whole name is taken (城管分局, 船舶航标安全保卫支队)
             used, info = len(run), {"name": run, "place": None, "rules": ["unit.name.chained"]}
             seg_start = s - used
+        if info is not None and not attached and kind == "branch" and info.get("place") and not info.get("name"):
+            got = _gongan_prefix(run[: len(run) - used], info, cfg)
+            if got is not None:
+                extra, info = got
+                used += extra
+                seg_start -= extra
         if info is not None:
             info["written"] = run[len(run) - used:] if used else ""
         if attached and used == len(run) and (used > 0 or kind in EMPTY_NAME_OK):
@@ -442,7 +455,36 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         cand = Candidate(LABEL, seg_start, e, rid, score=rules["unit"].rule(rid).score, data={"segs": [seg]})
         out.append(cand)
         chain = {"end": e, "segs": cand.data["segs"], "cand": cand, "special": seg["special"]}
+    if cfg.app_re is not None:
+        kept = []
+        for c in out:
+            if cfg.app_re.match(text, c.end):
+                fire("unit.filter.app")
+            else:
+                kept.append(c)
+        out = kept
     return out
+
+
+def _gongan_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, dict[str, Any]] | None:
+    """``太原公安迎泽分局``, ``公安和平分局``: 公安 (and the city before it) written before a district
+    branch belong to its name (unit.name.gongan_prefix); the city joins the branch's place.
+
+    Returns (characters added to the span, new info), or None."""
+    if not head.endswith("公安"):
+        return None
+    before = head[:-2]
+    if before:
+        pt = _place_tail(before, cfg)
+        if pt is None or pt[1].get("level") not in ("city", "province"):
+            return None
+        v = place_lookup(pt[0] + info["place"])
+        if v is None:
+            return None
+        fire("unit.name.gongan_prefix")
+        return len(pt[0]) + 2, dict(info, place=pt[0] + info["place"], place_value=v)
+    fire("unit.name.gongan_prefix")
+    return 2, dict(info)
 
 
 def _chained_name_ok(run: str, chain: dict[str, Any], cfg: _Config) -> bool:
@@ -571,7 +613,9 @@ def bureau_of(value: dict[str, Any] | None, level: str) -> tuple[str | None, str
     if level == "sub" and county:
         # the organ a sub-unit hangs under: a county bureau, or a city district's branch
         if county.endswith("区") and city and len(county) > 2 and county != city:
-            return city + "公安局" + county[:-1] + "分局", city + "公安局"
+            # a 新区's branch is named without 新区: 浦东新区 → 上海市公安局浦东分局
+            stem = county[:-2] if county.endswith("新区") and len(county) > 3 else county[:-1]
+            return city + "公安局" + stem + "分局", city + "公安局"
         return bureau_of(value, "county")
     if level in ("county", "city") and city:
         if prov and prov == city:
@@ -591,6 +635,12 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
     if seg.get("place") and ctx_code and val is not None and not val.get("_fallback"):
         v2 = place_lookup(seg["place"], ctx_code)
         val = v2 or val
+    elif kind == "branch" and seg.get("place") and val is not None and not name:
+        # 和平分局 in an article that names 和平区 (of 天津): the article's own district
+        own = _article_district(seg["place"], ctx)
+        if own is not None and own.get("adcode") != val.get("adcode"):
+            fire("unit.complete.article_district")
+            val = own
     if kind == "ministry":
         return "公安部", None, "unit.complete.full"
     if seg.get("special"):
@@ -608,21 +658,31 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
                 "province" if level == "province" else "county"
             b, p = bureau_of(val, lvl)
             if b:
-                return b, p, "unit.complete.full"
-        elif kind == "branch" and level in ("county", "city"):
+                return _autonomous_as_written(b, seg["place"], val), p, "unit.complete.full"
+        elif kind == "branch" and (level in ("county", "city", "other") or _without_city(seg["place"], val) != seg["place"]):
             # 任城分局: a district of a city → the city bureau's branch
             cb, _ = bureau_of(val, "city")
-            if cb and seg["place"].endswith("区") and len(seg["place"]) > 2:
+            # 芜湖市经开区公安分局, 邢台市桥东公安分局: the city written before the district belongs to
+            # the city bureau's name, the district keeps its written form (unit.complete.city_branch)
+            place = _without_city(seg["place"], val)
+            if place != seg["place"]:
+                fire("unit.complete.city_branch")
+            if cb and place.endswith("区") and len(place) > 2:
                 # 任城区公安分局 / 兖州区分局: the article's own full form, else the district as written
                 # (annotation.md, UNIT names: 槐荫区分局 → 济南市公安局槐荫区分局)
-                full = _same_unit(seg["place"] + suffix, ctx, cand)
+                full = _same_unit(place + suffix, ctx, cand)
                 if full is not None:
                     return full[0], full[1], "unit.complete.same"
                 _, _, county = chain_parts(val)
-                if county and county.endswith("区") and county.startswith(seg["place"][:-1]):
+                if county and county.endswith("区") and county.startswith(place[:-1]) and place == seg["place"]:
                     return cb + county + "分局", cb, "unit.complete.district_branch"
+            elif place == seg["place"]:
+                # 桥东公安分局 after 邢台市桥东公安分局: the article's own full form
+                full = _same_unit(place + suffix, ctx, cand)
+                if full is not None:
+                    return full[0], full[1], "unit.complete.same"
             if cb:
-                return cb + seg["place"] + suffix, cb, "unit.complete.name_place"
+                return cb + place + suffix, cb, "unit.complete.name_place"
         elif kind in ("anti_fraud_center", "detention"):
             lvl = "county" if level in ("county", "town", "other") and county else "city"
             b, _ = bureau_of(val, lvl)
@@ -693,6 +753,56 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
             if b:
                 return b + short, b, "unit.complete.article_place"
     return short, None, "unit.complete.none"
+
+
+def _article_district(place: str, ctx: Context) -> dict[str, Any] | None:
+    """The district of the article's places that ``place`` (a district written short) names."""
+    if len(place) < 2 or place.endswith(("市", "县", "省", "州")):
+        return None
+    for c in ctx.cands:
+        if c.label != "PLACE" or not c.value or c.value.get("level") != "county":
+            continue
+        _, city, county = chain_parts(c.value)
+        if county and city and county != city and county.endswith("区") and county[:-1] == place.removesuffix("区"):
+            return c.value
+    return None
+
+
+def _autonomous_as_written(name: str, place: str, val: dict[str, Any]) -> str:
+    """An autonomous county or prefecture written short keeps its written form in the unit's name
+    (annotation.md, UNIT names): 大通县公安局 stays 大通县公安局, not 大通回族土族自治县公安局.
+
+    >>> _autonomous_as_written("长阳土家族自治县公安局", "长阳县", {"name": "湖北省宜昌市长阳土家族自治县", "level": "county"})
+    '长阳县公安局'
+    """
+    _, city, county = chain_parts(val)
+    written = _without_city(place, val)
+    for full in (county, city):
+        if full and full.endswith(("自治县", "自治旗", "自治州")) and written != full \
+                and written[-1:] == full[-1] and full.startswith(written[:-1]) and full in name:
+            fire("unit.complete.autonomous_short")
+            return name.replace(full, written, 1)
+    return name
+
+
+def _without_city(place: str, val: dict[str, Any]) -> str:
+    """``place`` without the province and city written before its district (full or short):
+    ``芜湖市经开区`` → ``经开区``, ``河北邢台市桥东`` → ``桥东``; a city alone stays.
+
+    >>> _without_city("芜湖经开区", {"name": "安徽省芜湖市经开区", "level": "other"})
+    '经开区'
+    """
+    prov, city, _ = chain_parts(val)
+    out = place
+    for full in (prov, city):
+        if not full:
+            continue
+        short = regex.sub(r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)$", "", full)
+        for form in (full, short):
+            if len(form) >= 2 and out.startswith(form) and len(out) - len(form) >= 2:
+                out = out[len(form):]
+                break
+    return out
 
 
 def _district_center(place: str, val: dict[str, Any], suffix: str,
