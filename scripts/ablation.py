@@ -144,26 +144,30 @@ def msra(limit: int | None) -> None:
 
 
 def news(paths: list[Path]) -> None:
-    """Real police news: rules only vs rules + NER, exact spans, PERSON errors by kind."""
-    for path in paths:
+    """Real police news: rules only vs rules + NER, exact spans, PERSON errors by kind; each file, then all."""
+    groups = [(str(p), [p]) for p in paths]
+    if len(paths) > 1:
+        groups.append((" + ".join(p.parent.name for p in paths), paths))
+    for title, files in groups:
         pairs_r, pairs_n = [], []
         errs = Counter()
-        for doc in read_gold(path):
-            issue = (doc.get("meta") or {}).get("issue_date")
-            rules, full = both(doc["text"], issue)
-            gold = doc.get("spans", [])
-            pairs_r.append((gold, [e.model_dump() for e in rules]))
-            pairs_n.append((gold, [e.model_dump() for e in full]))
-            g = {(s["start"], s["end"]) for s in gold if s["label"] == "PERSON"}
-            for name, ents in (("rules", rules), ("ner", full)):
-                p = {(e.start, e.end) for e in ents if e.label == "PERSON"}
-                for s, e in p - g:
-                    kind = "boundary" if any(a < e and s < b for a, b in g) else "spurious"
-                    errs[name, kind] += 1
-                errs[name, "missed"] += sum(1 for a, b in g - p if not any(s < b and a < e for s, e in p))
-                errs[name, "boundary_gold"] += sum(1 for a, b in g - p if any(s < b and a < e for s, e in p))
+        for path in files:
+            for doc in read_gold(path):
+                issue = (doc.get("meta") or {}).get("issue_date")
+                rules, full = both(doc["text"], issue)
+                gold = doc.get("spans", [])
+                pairs_r.append((gold, [e.model_dump() for e in rules]))
+                pairs_n.append((gold, [e.model_dump() for e in full]))
+                g = {(s["start"], s["end"]) for s in gold if s["label"] == "PERSON"}
+                for name, ents in (("rules", rules), ("ner", full)):
+                    p = {(e.start, e.end) for e in ents if e.label == "PERSON"}
+                    for s, e in p - g:
+                        kind = "boundary" if any(a < e and s < b for a, b in g) else "spurious"
+                        errs[name, kind] += 1
+                    errs[name, "missed"] += sum(1 for a, b in g - p if not any(s < b and a < e for s, e in p))
+                    errs[name, "boundary_gold"] += sum(1 for a, b in g - p if any(s < b and a < e for s, e in p))
         sr, sn = score_documents(pairs_r), score_documents(pairs_n)
-        print(f"\n## Real news `{path}` ({len(pairs_r)} articles), exact spans (rules only → rules + NER)\n")
+        print(f"\n## Real news `{title}` ({len(pairs_r)} articles), exact spans (rules only → rules + NER)\n")
         print("| label | gold | pred | P | R | F1 | pred +NER | P +NER | R +NER | F1 +NER | ΔF1 |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         for lab in ("PERSON", "PLACE", "ORG"):
