@@ -124,7 +124,7 @@ def __getattr__(name: str) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _not_name_starts() -> frozenset[str]:
-    """Bigrams that start with a surname but almost never start a name in the training text (``黄金``)."""
+    """Bigrams that start with a surname but are not the start of a name (``周年``; ``name_filters.json``)."""
     import json
 
     path = MODEL_DIR / "name_filters.json"

@@ -7,7 +7,11 @@
    a predicted entity of the label overlaps it) of suspects + victims (NHCS + NHVI → PERSON) and of
    places (NS → PLACE), plus how many predictions overlap any gold span of those labels;
 3. MSRA NER val (held out from training): PER/LOC/ORG as PERSON/PLACE/ORG (UNIT counts as ORG),
-   exact and overlap recall and precision.
+   exact and overlap recall and precision;
+4. real police news (``--news GOLD.jsonl[,GOLD2.jsonl]``, default the scratch batches 1 and 2 outside the
+   repository, third-party text read for measuring only): exact P/R/F1 of PERSON / PLACE / ORG, rules only
+   vs rules + NER, and the PERSON errors broken out (a predicted name overlapping a gold name with other
+   boundaries, a spurious name, a missed name).
 Then the speed of ``ner.propose`` alone (rule entities computed beforehand) on ≈ 300k characters.
 The corpora are read from ../shared and never copied.
 """
@@ -32,6 +36,7 @@ SHARED = ROOT.parent / "shared" / "data"
 SEED = SHARED / "seed_entities.jsonl"
 CAIL = SHARED / "external" / "cail2021-xxcq-dev" / "xxcq_small.json"
 MSRA_VAL = SHARED / "external" / "msra-ner" / "val"
+NEWS = [Path("/work/scratch/batch1/gold.jsonl"), Path("/work/scratch/batch2/gold.jsonl")]
 LABELS = ("UNIT", "PERSON", "DATE", "MONEY", "PLACE", "ORG", "CASE_TYPE")
 
 
@@ -138,6 +143,49 @@ def msra(limit: int | None) -> None:
                   f"| {st[lab, name, 'p_over'] / max(p, 1):.3f} | {st[lab, name, 'g_over'] / max(g, 1):.3f} |")
 
 
+def news(paths: list[Path]) -> None:
+    """Real police news: rules only vs rules + NER, exact spans, PERSON errors by kind; each file, then all."""
+    groups = [(str(p), [p]) for p in paths]
+    if len(paths) > 1:
+        groups.append((" + ".join(p.parent.name for p in paths), paths))
+    for title, files in groups:
+        pairs_r, pairs_n = [], []
+        errs = Counter()
+        for path in files:
+            for doc in read_gold(path):
+                issue = (doc.get("meta") or {}).get("issue_date")
+                rules, full = both(doc["text"], issue)
+                gold = doc.get("spans", [])
+                pairs_r.append((gold, [e.model_dump() for e in rules]))
+                pairs_n.append((gold, [e.model_dump() for e in full]))
+                g = {(s["start"], s["end"]) for s in gold if s["label"] == "PERSON"}
+                for name, ents in (("rules", rules), ("ner", full)):
+                    p = {(e.start, e.end) for e in ents if e.label == "PERSON"}
+                    for s, e in p - g:
+                        kind = "boundary" if any(a < e and s < b for a, b in g) else "spurious"
+                        errs[name, kind] += 1
+                    errs[name, "missed"] += sum(1 for a, b in g - p if not any(s < b and a < e for s, e in p))
+                    errs[name, "boundary_gold"] += sum(1 for a, b in g - p if any(s < b and a < e for s, e in p))
+        sr, sn = score_documents(pairs_r), score_documents(pairs_n)
+        print(f"\n## Real news `{title}` ({len(pairs_r)} articles), exact spans (rules only → rules + NER)\n")
+        print("| label | gold | pred | P | R | F1 | pred +NER | P +NER | R +NER | F1 +NER | ΔF1 |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        for lab in ("PERSON", "PLACE", "ORG"):
+            a, b = sr.get(lab), sn.get(lab)
+            if not a:
+                continue
+            print(f"| {lab} | {a['gold']} | {a['pred']} | {a['precision']:.3f} | {a['recall']:.3f} | {a['f1']:.3f} "
+                  f"| {b['pred']} | {b['precision']:.3f} | {b['recall']:.3f} | {b['f1']:.3f} "
+                  f"| {b['f1'] - a['f1']:+.3f} |")
+        print("\nPERSON errors: predicted with wrong boundaries (gold names they cover) / spurious / gold missed "
+              "(no predicted name overlaps)\n")
+        print("| setting | wrong boundaries | gold names hit with wrong boundaries | spurious | missed |")
+        print("|---|---|---|---|---|")
+        for name in ("rules", "ner"):
+            print(f"| {'rules' if name == 'rules' else 'rules + NER'} | {errs[name, 'boundary']} "
+                  f"| {errs[name, 'boundary_gold']} | {errs[name, 'spurious']} | {errs[name, 'missed']} |")
+
+
 def speed(limit: int | None) -> None:
     texts = [json.loads(x)["context"] for x in CAIL.read_text("utf-8").splitlines() if x.strip()]
     texts += [t for t, _ in read_msra(limit)]
@@ -164,7 +212,8 @@ def speed(limit: int | None) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=None, help="only the first N CAIL / MSRA records (quick runs)")
-    ap.add_argument("--only", default="seed,cail,msra,speed")
+    ap.add_argument("--only", default="seed,cail,msra,news,speed")
+    ap.add_argument("--news", default=",".join(map(str, NEWS)), help="gold JSONL files of real news (comma-separated)")
     args = ap.parse_args()
     parts = set(args.only.split(","))
     if "seed" in parts:
@@ -173,6 +222,8 @@ def main() -> None:
         cail(args.limit)
     if "msra" in parts:
         msra(args.limit)
+    if "news" in parts:
+        news([Path(p) for p in args.news.split(",") if p and Path(p).exists()])
     if "speed" in parts:
         speed(args.limit)
 

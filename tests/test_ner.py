@@ -27,6 +27,18 @@ def test_model_ships_in_package_and_loads():
     assert size < 8_000_000
 
 
+def test_model_meta_records_shippable_sources():
+    """Issue #17: the weights say what they were trained on and under which terms; none is research-only."""
+    import json
+
+    meta = json.loads((ner.MODEL_DIR / "meta.json").read_text("utf-8"))
+    assert "research" not in meta["license"].lower()
+    assert meta["sources"] and all(src.get("name") and src.get("licence") for src in meta["sources"])
+    for src in meta["sources"]:
+        assert "research" not in src["licence"].lower(), src
+        assert not any(w in src["name"] for w in ("People's Daily", "MSRA", "CAIL", "CCL")), src
+
+
 @pytest.mark.parametrize(
     "text,name",
     [
