@@ -154,7 +154,21 @@ def _is_byline(line: _Line, cfg: _Config) -> bool:
         return False
     if regex.search(r"[。！？；，：\d]", body):
         return False
+    if not (has_role or has_marker):
+        # 张三 摄 / 李四 图: with no role word and no marker, what stands before the closer must read as names
+        # (对方发来了视频截图 ends in 图 too)
+        rest = cfg.closer_end_re.sub("", body.rstrip("）)")).strip()
+        tokens = _TOKEN_RE.findall(rest)
+        if not tokens or not all(_names_run(tok, cfg) for tok in tokens):
+            return False
     return cfg.line_re.match(raw) is not None
+
+
+def _names_run(word: str, cfg: _Config) -> bool:
+    """``word`` is one name or names run together, each 2–4 characters opening with a surname."""
+    parts = _split_names(word, cfg)
+    return all(2 <= b - a <= 4 and (word[a] in cfg.surnames or word[a:a + 2] in cfg.compound_surnames)
+               for a, b in parts)
 
 
 def classify_lines(text: str, cfg: _Config) -> list[_Line]:
@@ -682,16 +696,36 @@ def _scatter_config(rules: RuleSet) -> tuple[Any, dict[str, str], tuple[str, ...
     return (label_re, roles, tuple(f.extra("bracket_byline_after", [])), frozenset(f.extra("not_names", [])))
 
 
+@functools.lru_cache(maxsize=4)
+def _outlet_stamp_re(rules: RuleSet) -> Any:
+    pat = rules["layout"].rule("layout.byline.scattered").extra("outlet_stamp")
+    return regex.compile(pat) if pat else regex.compile("(?!)")
+
+
 def _name_like(word: str, cfg: _Config, not_names: frozenset[str]) -> bool:
     return (2 <= len(word) <= 4 and word not in not_names and word not in cfg.collective
             and (word[0] in cfg.surnames or word[:2] in cfg.compound_surnames))
 
 
+_LOGIN_RE = regex.compile(r"[A-Za-z][A-Za-z0-9_.]{2,19}(?=\s|$|[|｜)）】\]])")
+_NEXT_FIELD_RE = regex.compile(r"\s*(?:$|[|｜)）】\]]|\s[\p{Han}]{1,5}[:：])")
+
+
 def _field_names(raw: str, at: int, role: str, cfg: _Config, not_names: frozenset[str]) -> list[tuple[int, int, str]]:
-    """Names of one labelled field starting at ``at`` (``董彦良 吉万宏 柳文斌``), up to the field's end."""
+    """Names of one labelled field starting at ``at`` (``董彦良 吉万宏 柳文斌``), up to the field's end.
+
+    An editor's credit may give a login (``责任编辑:zhangsan``); a field holding one name only, closed by the
+    line's end or the next labelled field (``记者:阿兰 通讯员:…``), takes it even without a known surname."""
     end_m = _FIELD_END_RE.search(raw, at)
     stop = end_m.start() if end_m else len(raw)
     found = parse_byline(raw[at:stop], at, cfg, default_role=role)
+    if not found and role == "other":
+        m = _LOGIN_RE.match(raw, at)
+        return [(at, m.end(), role)] if m else []
+    if (len(found) == 1 and 2 <= found[0][1] - found[0][0] <= 3 and found[0][0] == at
+            and raw[at:found[0][1]] not in not_names and raw[at:found[0][1]] not in cfg.collective
+            and not cfg.role_re.search(raw[at:found[0][1]]) and _NEXT_FIELD_RE.match(raw, found[0][1])):
+        return found
     out = []
     for s, e, r in found:
         if not _name_like(raw[s:e], cfg, not_names):
@@ -711,6 +745,13 @@ def scattered_names(raw: str, cfg: _Config, rules: RuleSet) -> list[tuple[int, i
     """
     label_re, roles, after, not_names = _scatter_config(rules)
     out: list[tuple[int, int, str]] = []
+    om = _outlet_stamp_re(rules).match(raw)
+    if om:
+        # 江城新闻·青川晚报 张三 2025-01-13 17:18 : an outlet, its reporters, the publication stamp
+        a = om.start("names")
+        found = parse_byline(om.group("names"), a, cfg)
+        if found and all(_name_like(raw[s:e], cfg, not_names) for s, e, _ in found):
+            out += found
     for m in label_re.finditer(raw):
         if m.group("bare") and len(raw) > 40:
             continue

@@ -136,6 +136,7 @@ class _Data:
     sentence_offence_re: Any = None
     full_name_titles: frozenset[str] = frozenset()
     resident_re: Any = None
+    resident_end_re: Any = None
     alias_re: Any = None
     open_cues: frozenset[str] = frozenset()
     open_victim_re: Any = None
@@ -241,6 +242,7 @@ def _data(rules: RuleSet) -> _Data:
         sentence_offence_re=rf.rule("person.role.sentence_offence").compiled,
         full_name_titles=frozenset(x("full_name_titles") or []),
         resident_re=rf.rule("person.context.resident").compiled,
+        resident_end_re=regex.compile("(?:" + rf.rule("person.context.resident").pattern + ")$"),
         alias_re=rf.rule("person.role.left.alias").compiled,
         open_cues=frozenset(x("open_cues") or []),
         open_victim_re=rf.rule("person.role.open_victim").compiled,
@@ -470,6 +472,35 @@ def _conjuncts(text: str, k: int, d: Any):
             return
         yield s2, e2, kind2
         k = e2
+
+_BRACKET_RE = regex.compile(r"[（(][^（()）\n]{0,40}[）)]")
+_MODIFIER_RE = regex.compile(r"[^，。；：！？、\n（()）“”]{1,12}?的")
+
+
+def _list_end(text: str, k: int, d: Any) -> int:
+    """End of a list of names that starts with the name ending at ``k``: ``、李某某``, each name with its
+    bracketed description (``刘某（女，34岁）、杨某（男，18岁）``) and a modifier before it
+    (``、负责运输的赵某某``); at most 8 names (``person.role.coord_list``)."""
+    for _ in range(8):
+        b = _BRACKET_RE.match(text, k)
+        j = b.end() if b else k
+        conj = next((c for c in _CONJ if text.startswith(c, j)), None)
+        if conj is None:
+            break
+        s2 = j + len(conj)
+        e2, _kind = _name_at(text, s2, d)
+        if e2 < 0:
+            m = _MODIFIER_RE.match(text, s2)
+            if m is None:
+                break
+            s2 = m.end()
+            e2, _kind = _name_at(text, s2, d)
+        if e2 < 0 or d.cue_re.match(text, s2):
+            break
+        k = e2
+    b = _BRACKET_RE.match(text, k)
+    return b.end() if b else k
+
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     """PERSON candidates; ``data`` carries ``role`` (from a cue), ``kind`` and ``name`` (completed)."""
@@ -913,13 +944,12 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
             continue
         if pat.search(left):
             fire(rid)
+            cand.data["role_rule"] = rid
             return role, "context"
     hit = _right_role(ctx, cand, right, d)
     if hit is None:
         # a coordinated list (张某某、王某被依法处以行政拘留): the predicate after the list gives every name its role
-        end = cand.data.get("title_end", cand.end)
-        for _s2, e2, _k2 in _conjuncts(ctx.text, end, d):
-            end = e2
+        end = _list_end(ctx.text, cand.data.get("title_end", cand.end), d)
         if end != cand.data.get("title_end", cand.end):
             tail = _right(ctx, end, 48)
             shared = d.coord_list_re.match(tail)
@@ -931,6 +961,7 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     for rid, role, pat in d.left_rules:
         if pat.search(left):
             fire(rid)
+            cand.data["role_rule"] = rid
             return role, "context"
     if cue_role:
         if cue_role == "other" and cand.data.get("cue") in d.open_cues:
@@ -956,6 +987,7 @@ def _right_role(ctx: Context, cand: Candidate, right: str, d: _Data) -> tuple[st
             if rid in d.weak_rules and post:
                 return None  # 朋友小贾骑摩托车… : a generic verb does not make a friend or a clerk a suspect
             fire(rid)
+            cand.data["role_rule"] = rid
             if rid in d.weak_rules:
                 return _weak_role(ctx, cand, role, d)
             return role, "context"
@@ -1012,11 +1044,14 @@ def _same_surname_role(name: str, first: dict[str, str], cands: list[Candidate])
     return first.get(same.pop())
 
 
-def _addressed(c: Candidate, d: _Data) -> bool:
+def _addressed(c: Candidate, d: _Data, text: str = "") -> bool:
     """A private person named the way police news names the public: surname + 先生/女士/小姐 (with or without
     the given name) or + a kinship term (李老汉, 王大爷), or after an open cue (市民, 村民, 男子…)."""
-    return (c.rule_id in ("person.title.honorific", "person.title.kinship") or c.data.get("cue") in d.honorifics
-            or c.data.get("cue") in d.open_cues)
+    if (c.rule_id in ("person.title.honorific", "person.title.kinship", "person.context.resident")
+            or c.data.get("cue") in d.honorifics or c.data.get("cue") in d.open_cues):
+        return True
+    # 家住杏林小区的刘某 (introduced by where the person lives, as the public is)
+    return bool(text) and d.resident_end_re.search(text, max(0, c.start - 32), c.start) is not None
 
 
 def _fraud_story(ctx: Context, d: _Data) -> bool:
@@ -1045,12 +1080,35 @@ def _helpers(cands: list[Candidate], ctx: Context, d: _Data) -> set[str]:
     return out
 
 
+#: rules whose suspect reading is strong enough to outweigh a possession's victim reading (person.role.suspect_wins)
+_ACCUSING = frozenset({
+    "person.role.right.arrested", "person.role.right.bracket_suspect", "person.role.right.gang",
+    "person.role.right.suspicion", "person.role.left.arrest", "person.role.right.offence",
+})
+
+
+def _suspect_wins(cands: list[Candidate]) -> None:
+    """A name cued as a suspect (犯罪嫌疑人钱某) or arrested in the article is the suspect also where only what
+    the person owns (``person.role.right.possession``: 钱某的银行卡有异常资金流动, 从孙某手中购买) read it as
+    the victim."""
+    accused = {c.value["name"] for c in cands if c.value and c.role == "suspect"
+               and (c.data.get("role_src") in ("cue", "coord") or c.data.get("role_rule") in _ACCUSING)}
+    if not accused:
+        return
+    for c in cands:
+        if (c.value and c.role == "victim" and c.value["name"] in accused
+                and c.data.get("role_rule") == "person.role.right.possession"):
+            fire("person.role.suspect_wins")
+            c.role = "suspect"
+
+
 def finalize(cands: list[Candidate], ctx: Context) -> None:
     """A name seen once with a role keeps it for its other mentions in the article: a role from a cue
     or a strong context first, else one from a weak context (a generic verb, an open cue's sentence).
     A fraud story is told from the victim's side: there, a name that only acts with generic verbs
     (先后…, 通过…) and is never arrested, accused or cued as a suspect is the victim."""
     d = _data(ctx.rules)
+    _suspect_wins(cands)
     fraud = None
     if any(c.value and c.data.get("role_src") == "weak_suspect" for c in cands):
         fraud = _fraud_story(ctx, d)
@@ -1070,6 +1128,13 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
             weak.setdefault(c.value["name"], "victim" if src == "weak_suspect" else (c.role or "other"))
     pseudonyms = {c.value["name"] for c in cands if c.value and c.data.get("kind") == "pseudonym"}
     helpers: set[str] | None = None
+    _helpers_memo: list[set[str]] = []
+
+    def helpers_of(cs: list[Candidate]) -> set[str]:
+        if not _helpers_memo:
+            _helpers_memo.append(_helpers(cs, ctx, d))
+        return _helpers_memo[0]
+
     for c in cands:
         src = c.data.get("role_src")
         if not c.value:
@@ -1083,6 +1148,12 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
                 and c.data.get("cue") in d.relation_cues):
             # 称联系不上儿子杨某宇 … 杨某宇成功被唤醒，避免了损失: the relative is the victim the story is about
             fire("person.role.relation")
+            c.role = "victim"
+        elif (src in ("cue", "coord") and c.role == "other" and first.get(name) == "victim"
+              and c.data.get("cue") not in d.firm_other and name not in helpers_of(cands)):
+            # 企业负责人钱先生送来锦旗 … 钱先生被骗20万元: a post says what the person is, not their part in the
+            # case; one told elsewhere to be the victim is the victim (a witness or bank clerk stays other)
+            fire("person.role.post_victim")
             c.role = "victim"
         elif src in ("cue", "coord") and c.role == "other" and first.get(name) == "suspect":
             # 与朋友刘某…。李某某、刘某因寻衅滋事已被行政拘留: the friend is a suspect
@@ -1106,7 +1177,7 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
                 # 老李 may be an officer; police news calls no officer 李女士 (李鑫 the officer is someone else)
                 fire("person.role.same_surname")
                 c.role = role
-        if c.role == "other" and src in ("default", "open") and _addressed(c, d):
+        if c.role == "other" and src in ("default", "open") and _addressed(c, d, ctx.text):
             if fraud is None:
                 fraud = _fraud_story(ctx, d)
             if fraud and helpers is None:
