@@ -116,7 +116,7 @@ class _Index:
         self.boundary = set(rules.lexicon("place_boundary_words"))
         self.info: dict[tuple, tuple] = {}
         self.prefer: list[str] = [str(c) for c in cfg.extra("prefer", [])]
-        self.zone_suffixes = sorted(cfg.extra("zone_suffixes", []), key=len, reverse=True)
+        self.zone_suffixes = tuple(sorted(cfg.extra("zone_suffixes", []), key=len, reverse=True))
         cues = sorted(cfg.extra("cues_after", []), key=len, reverse=True)
         self.cue_re = regex.compile("(?:" + "|".join(regex.escape(c) for c in cues) + ")")
         tcues = sorted(cfg.extra("town_cues_after", []), key=len, reverse=True)
@@ -375,8 +375,11 @@ def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tup
     if cue and (first or cue != "district"):
         if (idx.town_cue_re if cue == "town" else idx.cue_re).match(tail):
             fired.append("place.cue.after")
-        elif not first and _inner_ok(idx, text, end):
-            fired.append("place.chain.inner_short")  # its parent in the chain is the context
+        elif text.startswith(idx.zone_suffixes, end):
+            fired.append("place.zone.suffix")  # the zone is named after it: 新滩经济开发区
+        elif not first and (_inner_ok(idx, text, end) or _continues(idx, text, end, hits)):
+            # its parent in the chain is the context; a child of its own may follow (陕西安康石泉县)
+            fired.append("place.chain.inner_short")
         elif first and soft is not None:
             soft.append(cue)
         else:
@@ -386,7 +389,10 @@ def _segment_ok(idx: _Index, text: str, i: int, end: int, s: str, hits: list[tup
         fired.append("place.block.before")
         return []
     if first and i > 0:
-        if text[i - 1:i + 1] in idx.boundary:
+        if text[i - 1:i + 1] in idx.boundary and not (
+                (not cue and idx.cue_re.match(tail)) or _continues(idx, text, end, hits)):
+            # 向上海宝山警方, 其中印度籍: a cue word or a child division after the name outweighs
+            # the word its first character could end (place.block.before)
             fired.append("place.block.before")
             return []
         if surname and text[i - 1] in idx.surnames:
@@ -621,35 +627,54 @@ def _listed_candidates(idx: _Index, text: str, blocked: list[int], found: list[C
     by_start = {c.start: c for c in found if c.data and c.data.get("ids")}
     taken = [(c.start, c.end) for c in found]
     out: list[Candidate] = []
-    for i in blocked:
-        if any(a <= i < b for a, b in taken):
-            continue
-        got = _chain(idx, text, i, soft_ok=True)
-        if got is None or not got[1].get("soft"):
-            continue
-        end, data = got
-        if text[i - 1:i] != _LIST_SEP and text[end:end + 1] != _LIST_SEP:
-            continue
-        neighbours = []
-        if text[i - 1:i] == _LIST_SEP and i - 1 in by_end:
-            neighbours.append(by_end[i - 1])
-        if text[end:end + 1] == _LIST_SEP and end + 1 in by_start:
-            neighbours.append(by_start[end + 1])
-        provs = {(idx.entries[h].adcode or "")[:2] for c in neighbours for h in c.data["ids"]} - {""}
-        keep = [h for h in data["segs"][0][3] if (idx.entries[h[0]].adcode or "")[:2] in provs]
-        if not keep:
-            continue
-        data["segs"][0] = (*data["segs"][0][:3], keep)
-        if len(data["segs"]) == 1:
-            data["ids"] = [h for h, _ in keep]
-        data.pop("soft", None)
-        fire(rule.id)
-        c = Candidate(LABEL, i, end, rule.id, score=rule.score, data=data)
-        out.append(c)
-        by_end[end] = c
-        by_start[i] = c
-        taken.append((i, end))
+    # a list is read until nothing changes: 武清、西青、宁河、宝坻区 takes 宁河 from 宝坻区, then
+    # 西青 from 宁河, then 武清 from 西青
+    pending = list(blocked)
+    changed = True
+    while changed and pending:
+        changed = False
+        left = []
+        for i in pending:
+            c = _listed_one(idx, text, i, rule, by_end, by_start, taken)
+            if c is None:
+                left.append(i)
+                continue
+            out.append(c)
+            changed = True
+        pending = left
     return out
+
+
+def _listed_one(idx: _Index, text: str, i: int, rule: Any, by_end: dict[int, Candidate],
+                by_start: dict[int, Candidate], taken: list[tuple[int, int]]) -> Candidate | None:
+    """The ``place.chain.listed`` candidate at ``i``, or None (yet)."""
+    if any(a <= i < b for a, b in taken):
+        return None
+    got = _chain(idx, text, i, soft_ok=True)
+    if got is None or not got[1].get("soft"):
+        return None
+    end, data = got
+    if text[i - 1:i] != _LIST_SEP and text[end:end + 1] != _LIST_SEP:
+        return None
+    neighbours = []
+    if text[i - 1:i] == _LIST_SEP and i - 1 in by_end:
+        neighbours.append(by_end[i - 1])
+    if text[end:end + 1] == _LIST_SEP and end + 1 in by_start:
+        neighbours.append(by_start[end + 1])
+    provs = {(idx.entries[h].adcode or "")[:2] for c in neighbours for h in c.data["ids"]} - {""}
+    keep = [h for h in data["segs"][0][3] if (idx.entries[h[0]].adcode or "")[:2] in provs]
+    if not keep:
+        return None
+    data["segs"][0] = (*data["segs"][0][:3], keep)
+    if len(data["segs"]) == 1:
+        data["ids"] = [h for h, _ in keep]
+    data.pop("soft", None)
+    fire(rule.id)
+    c = Candidate(LABEL, i, end, rule.id, score=rule.score, data=data)
+    by_end[end] = c
+    by_start[i] = c
+    taken.append((i, end))
+    return c
 
 
 def _article_named(idx: _Index, ctx: Context) -> set[str]:
@@ -738,7 +763,16 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
     idx = _index(ctx.rules)
     data = cand.data or {}
     if data.get("lone_village"):
-        cand.value = {"name": data["lone_village"], "adcode": None, "level": "other"}
+        # a village the article placed before in a chain (鸡黍镇王庄村 … 王庄村) keeps that chain
+        v = data["lone_village"]
+        before = next((p for p in reversed(ctx.places) if p.get("level") == "other"
+                       and (p.get("name") or "").endswith(v) and len(p["name"]) > len(v)), None)
+        if before is not None:
+            fire("place.village.again")
+            cand.value = dict(before)
+            ctx.places.append(cand.value)
+            return True
+        cand.value = {"name": v, "adcode": None, "level": "other"}
         ctx.places.append(cand.value)
         return True
     if data.get("home_abbrev"):
@@ -774,6 +808,9 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         fire("place.name.article")
     ids = data["ids"]
     context = _context_codes(idx, ctx, cand)
+    if data.get("forms") == ["abbrev"]:
+        # 押解…回济: the home the escort returns to is the article's place, named before or after
+        context = context + [c for _, _, c in _article_context(idx, ctx)]
     eid, score = idx.pick(ids, context)
     if data.get("forms") == ["short", "town_short"] or (
             "town_short" in data.get("forms", ()) and len(data["forms"]) > 1):

@@ -606,8 +606,9 @@ def bureau_of(value: dict[str, Any] | None, level: str) -> tuple[str | None, str
     """
     prov, city, county = chain_parts(value)
     if level == "county" and county:
-        if prov and prov == city:
-            # a county or district of a municipality keeps the city: 重庆市铜梁区公安局
+        if prov and prov == city and not county.endswith("县"):
+            # a district of a municipality keeps the city: 重庆市铜梁区公安局; a county does not
+            # (重庆市城口县公安局 → 城口县公安局, annotation.md "UNIT names")
             return city + county + "公安局", city + "公安局"
         return county + "公安局", (city + "公安局") if city else None
     if level == "sub" and county:
@@ -694,6 +695,8 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
         city_val = _context_place(ctx, cand, seg["short"])
         if city_val is not None:
             lvl = {"市": "city", "县": "county", "省": "province", "区": "county"}[seg["short"]]
+            if city_val.get("_county_city"):
+                lvl = "county"  # 市公安局 in a county-level city's story (宜兴市芳桥街道)
             if kind == "department":
                 prov, _, _ = chain_parts(city_val)
                 if prov:
@@ -734,7 +737,7 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
     for u in reversed(ctx.units):
         p = _compatible_ancestor(u.get("name"), u.get("parent"), allowed, ctx.rules)
         if p:
-            return p + short, p, "unit.complete.last"
+            return _join(p, short, ctx.rules), p, "unit.complete.last"
         break
     # dateline
     if dl is not None:
@@ -853,6 +856,22 @@ def _compatible_ancestor(name: str | None, parent: str | None, allowed: tuple[st
     return None
 
 
+_ORDINAL_START = regex.compile(r"[第一二三四五六七八九十0-9]")
+
+
+def _join(parent: str, short: str, rules: RuleSet) -> str:
+    """``parent`` + ``short``, without the function word both repeat: 交警五中队 under
+    ``洪湖市公安局交警大队`` is ``洪湖市公安局交警大队五中队`` (unit.name.ordinal)."""
+    up = _strip_last(parent, rules)
+    if up:
+        last = parent[len(up):]
+        m = _config(rules).suffix_re.search(last)
+        func = last[: m.start()] if m else ""
+        if len(func) >= 2 and short.startswith(func) and _ORDINAL_START.match(short, len(func)):
+            return parent + short[len(func):]
+    return parent + short
+
+
 def _strip_last(name: str, rules: RuleSet) -> str | None:
     """``济宁市公安局市中分局`` → ``济宁市公安局`` (the name up to the previous suffix)."""
     cfg = _config(rules)
@@ -866,7 +885,10 @@ def _same_unit(short: str, ctx: Context, cand: Candidate) -> tuple[str, str | No
         n = u.get("name") or ""
         if len(n) > len(short) and n.endswith(short):
             return n, u.get("parent")
-    after = [c for c in ctx.cands if c.label == LABEL and c is not cand and c.start > cand.start]
+    # a later mention counts only when it writes more than the short form (a later bare 刘河派出所
+    # completed from its town's name elsewhere is no full form)
+    after = [c for c in ctx.cands if c.label == LABEL and c is not cand and c.start > cand.start
+             and c.end - c.start > len(short)]
     for c in after:
         segs = c.data.get("segs") or []
         if len(segs) < 2 and not (segs and segs[0].get("place")):
@@ -925,6 +947,33 @@ def _context_place(ctx: Context, cand: Candidate, short: str) -> dict[str, Any] 
             prov, city, county = chain_parts(c.value)
             if want == "city" and city or want == "county" and county or short == "省" and prov:
                 return c.value
+    return _article_place(ctx, cand, short)
+
+
+def _article_place(ctx: Context, cand: Candidate, short: str) -> dict[str, Any] | None:
+    """A bare 市/县/省 at the article's start (市公安局昨天宣布…): the place nearest to it anywhere in
+    the article, also inside a paper's or a unit's name (潍坊日报社, 本市武清). A 市 whose nearest
+    place lies in a county-level city (芳桥街道 of 宜兴市) is that city."""
+    mod = _place_mod()
+    if mod is None or not hasattr(mod, "_article_context"):
+        return None
+    idx = mod._index(ctx.rules)
+    found = sorted(mod._article_context(idx, ctx),
+                   key=lambda t: min(abs(t[0] - cand.end), abs(cand.start - t[1])))
+    for _s, _e, code in found:
+        eid = idx.by_code.get(code)
+        if not eid:
+            continue
+        val = idx.value(eid)
+        prov, city, county = chain_parts(val)
+        if short == "市" and county and county.endswith("市"):
+            fire("unit.complete.article_place")
+            return {**val, "_county_city": True}
+        if short == "市" and city or short in ("县", "区") and county or short == "省" and prov:
+            fire("unit.complete.article_place")
+            if short == "市" and county:
+                return {**val, "level": "city"}
+            return val
     return None
 
 
