@@ -321,10 +321,26 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     ]
 
 
+@functools.lru_cache(maxsize=4)
+def _story_cues(rules: RuleSet) -> tuple[Any, Any, str]:
+    r = rules["case_type"].rule("case_type.story.杀猪盘")
+    return re.compile(r.extra("investment")), re.compile(r.extra("romance")), r.extra("code")
+
+
 def resolve(cand: Candidate, ctx: Context) -> bool:
-    """The value is the code of the rule that found the span."""
+    """The value is the code of the rule that found the span; 杀猪盘 takes the code of the story
+    (case_type.story.杀猪盘: fraud.investment when the article tells of a fake investment)."""
     value = cand.data.get("value")
     if not value:
         return False
     cand.value = dict(value)
+    if cand.rule_id == "case_type.term.杀猪盘":
+        inv, rom, code = _story_cues(ctx.rules)
+        article = ctx.text[ctx.start:ctx.end] if ctx.end > ctx.start else ctx.text
+        lo = ctx.text.rfind("\n", 0, cand.start) + 1
+        hi = ctx.text.find("\n", cand.end)
+        para = ctx.text[lo:hi if hi >= 0 else len(ctx.text)]
+        if inv.search(para) or (inv.search(article) and not rom.search(article)):
+            fire("case_type.story.杀猪盘")
+            cand.value["code"] = code
     return True

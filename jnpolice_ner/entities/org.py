@@ -70,6 +70,7 @@ class _Config:
         self.proc_re = rf.rule("org.procuratorate").compiled
         self.town_suffixes = tuple(rf.rule("org.place.short_town").extra("suffixes") or ())
         self.alias_breaks = dict(rf.rule("org.filter.alias_word").extra("breaks") or {})
+        self.product_after = tuple(rf.rule("org.filter.product").extra("product_after") or ())
         self.gov_branch_re = rf.rule("org.government.branch").compiled
         self.court_level_after = set(rf.rule("org.court.level").extra("after", ""))
         multi = [w for w in rules.lexicon("unit_stopwords") if len(w) > 1]
@@ -195,6 +196,9 @@ def _recognize(text: str, rules: RuleSet) -> list[Candidate]:
         name, kind, needs_place = cfg.alias[text[s:e]]
         if text[e:e + 1] and text[e:e + 1] in cfg.alias_breaks.get(text[s:e], ""):
             fire("org.filter.alias_word")  # 警银联动
+            continue
+        if kind == "company" and text.startswith(cfg.product_after, e):
+            fire("org.filter.product")  # 京东白条, 百度网盘: the product, not the company
             continue
         pt = _place_before(text, s, cfg)
         if needs_place and pt is None:
@@ -466,13 +470,16 @@ class _MoreConfig:
         rf = rules["org"]
         self.outlet_re = rf.rule("org.media.outlet").compiled
         weak = sorted(rf.extra("outlet_weak_suffixes") or (), key=len, reverse=True)
+        self.weak = tuple(weak)
         self.weak_re = regex.compile("|".join(regex.escape(w) for w in weak) or "(?!)")
         self.outlet_before = tuple(rf.extra("outlet_before") or ())
+        self.source_words = tuple(rf.extra("outlet_source_words") or ())
         self.outlet_after = tuple(rf.extra("outlet_after") or ())
         self.outlet_dateline = regex.compile(rf.extra("outlet_dateline") or "(?!)")
         self.left_stops = set(rf.extra("outlet_left_stops", ""))
         self.generic = (set(rf.extra("company_generic") or ()) | set(rf.extra("shop_generic") or ())
                         | set(rf.extra("outlet_generic_names") or ()))
+        self.copyright_re = rf.rule("org.media.copyright").compiled
         depts = set(rf.extra("level_departments") or ()) | {
             row["alias"] for row in rules.table("org_government") if row["alias"].endswith(("局", "委", "委员会"))}
         levels = sorted(rf.extra("level_words") or (), key=len, reverse=True)
@@ -487,15 +494,31 @@ def _more_config(rules: RuleSet) -> _MoreConfig:
     return _MoreConfig(rules)
 
 
-def _outlet_name(text: str, s: int, cfg: _MoreConfig) -> int | None:
-    """Where the outlet name before the suffix at ``s`` starts (昆明|日报 → start of 昆明); None if no name."""
+def _is_han(ch: str) -> bool:
+    return bool(ch) and bool(regex.match(r"\p{Han}", ch))
+
+
+def _outlet_name(text: str, s: int, cfg: _MoreConfig, min_len: int = 2) -> int | None:
+    """Where the outlet name before the suffix at ``s`` starts (昆明|日报 → start of 昆明); None if no name.
+
+    Reading leftwards stops after a weak outlet suffix once a name is read (中安在线|中安新闻客户端:
+    org.media.split)."""
     lo = s
-    while lo > 0 and s - lo < 8 and regex.match(r"\p{Han}", text[lo - 1]) and text[lo - 1] not in cfg.left_stops:
+    while lo > 0 and s - lo < 8 and _is_han(text[lo - 1]) and text[lo - 1] not in cfg.left_stops:
+        if s - lo >= 2 and text[lo:s] not in cfg.generic and text[:lo].endswith("在线") \
+                and _is_han(text[lo - 3:lo - 2]):
+            fire("org.media.split")
+            break
         lo -= 1
     name = text[lo:s]
-    if len(name) < 2 or name in cfg.generic or any(name.endswith(g) for g in ("本", "该", "各", "多家", "各大")):
+    if len(name) < min_len or name in cfg.generic or any(name.endswith(g) for g in ("本", "该", "各", "多家", "各大")):
         return None
     return lo
+
+
+def _source_before(text: str, lo: int, cfg: _MoreConfig) -> bool:
+    """A source word right before ``lo``, spaces after its colon allowed (来源: 吉网)."""
+    return text[:lo].rstrip(" \u3000\t").endswith(cfg.source_words)
 
 
 def recognize_outlets(text: str, rules: RuleSet) -> list[Candidate]:
@@ -506,37 +529,126 @@ def recognize_outlets(text: str, rules: RuleSet) -> list[Candidate]:
     ['昆明日报', '江城网']
     """
     cfg = _more_config(rules)
-    out: list[Candidate] = []
-    spans = [(m.start(), m.end()) for m in cfg.outlet_re.finditer(text)]
+    found: dict[int, tuple[int, str]] = {}  # end → (start, rule id)
+    spans = [(m.start(), m.end(), 2) for m in cfg.outlet_re.finditer(text)]
     weak = []
     for m in cfg.weak_re.finditer(text):
         s, e = m.span()
         lo = _outlet_name(text, s, cfg)
+        short = lo is None and _outlet_name(text, s, cfg, 1) is not None
+        if short:  # 来源: 吉网: a one-character name in a source line
+            lo = _outlet_name(text, s, cfg, 1)
+            if not _source_before(text, lo, cfg):
+                continue
+            spans.append((s, e, 1))
+            continue
         if lo is None:
             continue
         if (text.startswith(cfg.outlet_after, e) or text[:lo].endswith(cfg.outlet_before)
-                or cfg.outlet_dateline.match(text, e)):
-            spans.append((s, e))
+                or _source_before(text, lo, cfg) or cfg.outlet_dateline.match(text, e)):
+            # 中新网内蒙古新闻1月21日电: the outlet is the web outlet with its provincial channel
+            w = text.rfind("网", lo, s)
+            if m.group(0) == "新闻" and w > lo + 1:
+                v = _unit.place_lookup(text[w + 1:s])
+                if v is not None and v.get("level") == "province" and not v.get("_fallback"):
+                    spans.append((lo + (w + 1 - lo) - 1, w + 1, 2))
+                    continue
+            spans.append((s, e, 2))
         else:
             weak.append((lo, s, e))
-    # 某某晚报 某某网 某某新闻讯: a weak name next to an outlet, a space between, is one too
+    # 某某晚报 某某网 某某新闻讯: a weak name next to an outlet, a space between, is one too;
+    # 中安在线中安新闻客户端: a weak name right before an outlet (org.media.split)
     for _ in range(2):
-        ends = {e for _s, e in spans}
-        starts = {_outlet_name(text, s, cfg) for s, _e in spans}
+        ends = {e for _s, e, _m in spans}
+        starts = {_outlet_name(text, s, cfg, m) for s, _e, m in spans}
         for lo, s, e in list(weak):
-            if (text[lo - 1:lo] == " " and (lo - 1) in ends) or (text[e:e + 1] == " " and (e + 1) in starts):
-                spans.append((s, e))
+            if (text[lo - 1:lo] == " " and (lo - 1) in ends) or (text[e:e + 1] == " " and (e + 1) in starts) \
+                    or e in starts:
+                spans.append((s, e, 2))
                 weak.remove((lo, s, e))
     taken: set[int] = set()
-    for s, e in sorted(spans, key=lambda p: (p[1], p[0])):
-        lo = _outlet_name(text, s, cfg)
+    for s, e, mn in sorted(spans, key=lambda p: (p[1], p[0])):
+        lo = _outlet_name(text, s, cfg, mn)
         if lo is None or e in taken:
             continue
         taken.add(e)
-        fire("org.media.outlet")
+        # 中新网内蒙古: a web outlet's provincial channel is part of its name (org.media.outlet)
+        for k in (3, 2):
+            v = _unit.place_lookup(text[e:e + k]) if text[e - 1:e] == "网" else None
+            nxt = text[e + k:e + k + 1]
+            if v is not None and v.get("level") == "province" and not v.get("_fallback") and (
+                    nxt in ("", " ", "\u3000", "\n") or text.startswith(("新闻", "频道"), e + k)):
+                e += k
+                break
+        found[e] = (lo, "org.media.outlet")
+    # 大众新闻·鲁中晨报, 广州日报·新花城记者: the name on the other side of a middle dot (org.media.joined)
+    for e, (lo, _rid) in list(found.items()):
+        if text[lo - 1:lo] == "·":
+            a = lo - 1
+            while a > 0 and lo - 1 - a < 8 and _is_han(text[a - 1]) and text[a - 1] not in cfg.left_stops:
+                a -= 1
+            if 2 <= lo - 1 - a and text[a:lo - 1] not in cfg.generic and (lo - 1) not in found:
+                found[lo - 1] = (a, "org.media.joined")
+        if text[e:e + 1] == "·":
+            b = e + 1
+            while b < len(text) and b - e - 1 < 8 and _is_han(text[b]) and not text.startswith(cfg.outlet_after, b):
+                b += 1
+            nxt = text[b:b + 1]
+            if 2 <= b - e - 1 and text[e + 1:b] not in cfg.generic and b not in found and (
+                    text.startswith(cfg.outlet_after, b) or not nxt or nxt in " \u3000\n)）"):
+                found[b] = (e + 1, "org.media.joined")
+    # 凡注明“来源：某某信息港”… 均为某某信息港合法拥有: the same name again (org.media.repeat)
+    for e, (lo, _rid) in list(found.items()):
         name = text[lo:e]
-        out.append(Candidate(LABEL, lo, e, "org.media.outlet", score=0.75,
+        if len(name) < 3:
+            continue
+        i = text.find(name)
+        while i >= 0:
+            j = i + len(name)
+            if j not in found and not any(a <= i < b for b, (a, _r) in found.items()):
+                found[j] = (i, "org.media.repeat")
+            i = text.find(name, j)
+    found.update(_copyright_owners(text, cfg, found))
+    out: list[Candidate] = []
+    for e, (lo, rid) in sorted(found.items(), key=lambda kv: kv[1][0]):
+        fire(rid)
+        name = text[lo:e].replace(" ", "").replace("\u3000", "")
+        out.append(Candidate(LABEL, lo, e, rid, score=0.75 if rid == "org.media.outlet" else 0.7,
                              data={"name": name, "kind": "company", "place": None, "literal": True}))
+    return out
+
+
+_COPYRIGHT_ITEM = regex.compile(r"(?:[\p{Han}A-Za-z0-9]{2,14}|(?:\p{Han}[ \u3000]){1,9}\p{Han})$")
+
+
+def _copyright_owners(text: str, cfg: _MoreConfig, found: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """Owners named before 版权所有 on its line (org.media.copyright): ``某某日报社 版权所有``,
+    letter-spaced ``吉 林 日 报 社 版 权 所 有``, a list ``某某科技、某某网 版权所有``."""
+    out: dict[int, tuple[int, str]] = {}
+    for m in cfg.copyright_re.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        end = m.start()
+        while end > line_start and text[end - 1] in " \u3000":
+            end -= 1
+        items = []
+        while end > line_start:
+            im = _COPYRIGHT_ITEM.search(text, line_start, end)
+            if not im:
+                break
+            a = im.start()
+            # a spaced item must start the line or follow a space after non-Han text; a plain one
+            # must not be cut out of a longer Han run
+            if a > line_start and text[a - 1] not in " \u3000、©":
+                break
+            items.append((a, end))
+            if text[a - 1:a] != "、":
+                break
+            end = a - 1
+        for a, b in items:
+            name = text[a:b].replace(" ", "").replace("\u3000", "")
+            if name in cfg.generic or name.startswith(("本", "该")) or b in found:
+                continue
+            out[b] = (a, "org.media.copyright")
     return out
 
 
