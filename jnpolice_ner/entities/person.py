@@ -260,7 +260,8 @@ def _data(rules: RuleSet) -> _Data:
         elder_re=rf.rule("person.title.elder").compiled,
         elder_stop=tuple(rf.rule("person.title.elder").extra("stop") or []),
         # 老师, 老板, 老人…: words after a surname that make no 周老 (老是 and 老在 do: 周老是否…)
-        elder_words=tuple(w for w in x("xiao_lao_stop") or [] if w[0] == "老" and w[1] not in (x("non_name_chars") or "")),
+        elder_words=tuple(w for w in x("xiao_lao_stop") or [] if w[0] == "老" and w[1] not in (x("non_name_chars") or ""))
+        + tuple(rf.rule("person.title.elder").extra("words") or []),
         deceased_re=regex.compile(rf.rule("person.role.deceased").pattern.lstrip("^")),
         relation_re=rf.rule("person.context.relation").compiled,
         gang_head_re=rf.rule("person.context.gang_head").compiled,
