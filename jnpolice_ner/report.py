@@ -30,7 +30,7 @@ import regex
 from .models import Article, CaseReport, DateValue, Entity, Money, Party
 from .numerals import parse_number
 from .ruleset import RuleSet, load_rules
-from .textnorm import normalize
+from .textnorm import normalize, strip_glosses
 from .trace import fire
 
 log = logging.getLogger("jnpolice_ner")
@@ -85,6 +85,7 @@ class _Cues:
         goods = f.rule("report.outcome.recovered_goods")
         self.goods_needs = tuple(goods.extra("needs") or ())
         self.goods_context = tuple(goods.extra("context") or ())
+        self.bulletin_generic = tuple(f.rule("report.bulletin.loss_line").extra("generic") or ())
         unfinished = f.rule("report.outcome.unfinished")
         self.unfinished_before = tuple(unfinished.extra("before") or ())
         self.unfinished_after = tuple(unfinished.extra("after") or ())
@@ -427,6 +428,9 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
 
         sents = [s for s in sents if not inside(s.start)]
         ents = [e for e in ents if not inside(e.start)]
+    bulletin = _bulletin(article, issue, text, ents, cues)
+    if bulletin:
+        return bulletin
     headline = normalize(article.headline or "")
     stories = _split(text, sents, sorted(ents, key=lambda e: e.start), cues, headline)
     if stories is None:
@@ -442,6 +446,72 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     reports = [_report(article, issue, text, st, cues, shared) for st in merged]
     _one_case_per_victim(reports, merged)
     return [r for st, rep in zip(merged, reports, strict=True) for r in _per_gang(rep, text, st, cues)]
+
+
+def _bulletin(article: Article, issue: _dt.date | None, text: str, ents: list[Entity],
+              cues: _Cues) -> list[CaseReport] | None:
+    r"""A bulletin of losses (report.bulletin.loss_line): lines like ``城南街道某小区某男损失5662元。`` under headings that
+    name the class (``虚假购物、服务类：``), one case per line; None when the article has fewer than two such lines.
+
+    >>> from jnpolice_ner import extract
+    >>> t = ("上周（9月1日至9月7日），全县共立电信网络诈骗案件2起。\n刷单返利类：\n城关镇某男损失3000元。\n"
+    ...      "虚假网络投资理财类：\n城关镇某女损失12000元。\n")
+    >>> [(r.case_type, r.amount_lost.amount, r.reported_on.iso) for r in extract(t, "2021-09-10")]
+    [('fraud.brushing', 3000, '2021-09-01/2021-09-07'), ('fraud.investment', 12000, '2021-09-01/2021-09-07')]
+    """
+    pat = cues.patterns["report.bulletin.loss_line"]
+    lines = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]+", text)]
+    money = [e for e in ents if e.label == "MONEY" and e.value and "amount" in e.value]
+    people = [e for e in ents if e.label == "PERSON"]
+    items: dict[int, Entity] = {}  # line index -> its loss
+    for k, (lo, hi) in enumerate(lines):
+        inside = [e for e in money if lo <= e.start < hi]
+        if len(inside) != 1 or any(lo <= e.start < hi for e in people):
+            continue
+        m = inside[0]
+        before = _plain(text[lo:m.start]).strip(" \t\u3000")
+        if text[m.end:hi].strip(" \t\u3000。.；;！!") or not pat.match(before):
+            continue
+        if regex.search(r"[0-9一二两三四五六七八九十]{1,3}(?:起|宗)", before):
+            continue  # a subtotal: 城南街道3起(损失…)
+        items[k] = m
+    if len(items) < 2:
+        return None
+    fire("report.bulletin.loss_line")
+    # the bulletin's period: its first date interval, the one written out (9月1日至9月7日) before a deictic 上周
+    spans = [e for e in article.entities if e.label == "DATE" and "/" in ((e.value or {}).get("iso") or "")]
+    period = next((e for e in spans if regex.search(r"[0-9]", e.text)), spans[0] if spans else None)
+    units = [e for e in ents if e.label == "UNIT" and not _impersonated(text, e, cues)]
+    county = _county(article, units) or _place_county(text, ents, cues)
+    out = []
+    for k, m in items.items():
+        lo, hi = lines[k]
+        code, cue_ids = _classify(_plain(text[lo:m.start]), [e for e in ents if lo <= e.start < m.start])
+        heading = ""
+        j = k - 1
+        while code in ("other", None) and j >= 0 and k - j <= 6:
+            if j not in items:
+                heading = _plain(text[lines[j][0]:lines[j][1]])
+                code, cue_ids = _classify(heading, [e for e in ents if lines[j][0] <= e.start < lines[j][1]])
+            j -= 1
+        if code in ("other", None):
+            code, cue_ids = "fraud", []
+        elif any(g in heading for g in cues.bulletin_generic):
+            code = code.split(".")[0]
+        report = CaseReport(case_type=code, headline=article.headline or None, issue_date=issue,
+                            reporters=list(article.reporters), correspondents=list(article.correspondents),
+                            case_type_cues=cue_ids, county=county, amount_lost=_money(m), evidence=[m])
+        report.units = list(dict.fromkeys(e.value["name"] for e in units if e.value and e.value.get("name")))
+        if period is not None:
+            report.reported_on = _date(period)
+        out.append(report)
+    return out
+
+
+def _plain(s: str) -> str:
+    """``s`` without the pinyin glosses of a mirror site (``网（wǎng）络``: textnorm.strip_glosses)."""
+    cut = strip_glosses(s)
+    return s if cut is None else cut[0]
 
 
 def _one_case_per_victim(reports: list[CaseReport], stories: list[_Story]) -> None:
