@@ -364,6 +364,18 @@ def _case_roles(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[Entity
     return list(zip(people, roles, strict=True))
 
 
+def _one_role(report: CaseReport, cues: _Cues) -> None:
+    """A name that is both a victim and a suspect of the case is a suspect, unless it is a titled form (``张女士``)
+    (report.party.both_roles)."""
+    both = {p.name for p in report.victims} & {p.name for p in report.suspects}
+    if not both:
+        return
+    fire("report.party.both_roles")
+    titled = {n for n in both if cues.hit("report.party.gender_title", n) or n.endswith(cues.male_titles)}
+    report.victims = [p for p in report.victims if p.name not in both or p.name in titled]
+    report.suspects = [p for p in report.suspects if p.name not in titled]
+
+
 def _sole_culprit_gender(report: CaseReport, body: str, cues: _Cues) -> None:
     """The one suspect of a case told as ``一名男子`` before being named (and no ``女子`` in the story) is a man
     (report.party.sole_culprit); the same for a woman."""
@@ -703,6 +715,13 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
         seized_before = seized_before or (ok and "report.event.seized" in st.events)
         known.update((e.value or {}).get("name") or e.text
                      for e in st.ents if _party_role(text, e, cues) in ("victim", "suspect"))
+    if len(stories) > 1 and stories[0].is_case and weak[1] and stories[1].is_case:
+        lead = stories[0]
+        named = any(_party_role(text, e, cues) in ("victim", "suspect") for e in lead.ents)
+        day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in lead.ents)
+        if not named and not day:
+            fire("report.split.summary_lead")
+            lead.is_case = False  # the lead of the dated story after it (report.split.summary_lead)
     if sum(st.is_case for st in stories) < 2:
         return None
     return stories
@@ -807,6 +826,7 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
         else:
             report.suspects.append(party)
             parties["suspect"][name] = party
+    _one_role(report, cues)
     _sole_culprit_gender(report, text[story.start:story.end], cues)
     report.victims = _merge_back_references(report.victims, cues)
     report.suspects = _merge_back_references(report.suspects, cues)
@@ -898,7 +918,15 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
             lost.append(e)
     if lost:
-        best = max(lost, key=lambda e: e.value.get("amount", 0))
+        # a gang's or a series' total (report.money.total) only when no loss of the case's own is told
+        own = [e for e in lost if not cues.hit("report.money.total", _own_clause(_sentence_of(sents, e.start), e))]
+        if own and len(own) < len(lost):
+            fire("report.money.total")
+        if not own and (report.case_type or "").split(".")[0] == "cybercrime":
+            fire("report.money.laundering")
+            lost = []
+    if lost:
+        best = max(own or lost, key=lambda e: e.value.get("amount", 0))
         report.amount_lost = _money(best)
         evidence.append(best)
     if recovered:
