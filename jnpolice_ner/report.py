@@ -918,15 +918,14 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
             lost.append(e)
     if lost:
-        # a gang's or a series' total (report.money.total) only when no loss of the case's own is told
-        own = [e for e in lost if not cues.hit("report.money.total", _own_clause(_sentence_of(sents, e.start), e))]
-        if own and len(own) < len(lost):
-            fire("report.money.total")
-        if not own and (report.case_type or "").split(".")[0] == "cybercrime":
-            fire("report.money.laundering")
-            lost = []
+        # a laundering case (cybercrime) tells no loss of its own: its totals (report.money.laundering) are none
+        if (report.case_type or "").split(".")[0] == "cybercrime":
+            own = [e for e in lost if not cues.hit("report.money.laundering", _own_clause(_sentence_of(sents, e.start), e))]
+            if len(own) < len(lost):
+                fire("report.money.laundering")
+            lost = own
     if lost:
-        best = max(own or lost, key=lambda e: e.value.get("amount", 0))
+        best = max(lost, key=lambda e: e.value.get("amount", 0))
         report.amount_lost = _money(best)
         evidence.append(best)
     if recovered:
