@@ -998,7 +998,7 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         s = _sentence_of(sents, e.start)
         if s is None:
             continue
-        if _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 1]) == 0:
+        if _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 2]) == 0:
             continue
         rel = e.start - s.start
         rep = _cue_pos(cues, "report.date.reported", s.text)
@@ -1029,6 +1029,16 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         first = min(cands, key=lambda e: e.value["iso"])
         report.occurred_on = _date(first)
         evidence.append(first)
+    elif reported is not None:
+        # 8月7日，…接到群众报警，称…手机被盗: the report of an incident that just happened dates it
+        # (report.date.occurred_at_report)
+        s = _sentence_of(sents, reported.start)
+        rel = reported.end - s.start
+        rep = _cue_pos(cues, "report.date.reported", s.text, rel)
+        tail = s.text[rep:] if rep >= 0 else ""
+        others = [d for d in dates if reported.end <= d.start < s.end]
+        if tail and not others and cues.hit("report.date.occurred_at_report", tail):
+            report.occurred_on = _date(reported)
 
 
 def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, events: set[str],
