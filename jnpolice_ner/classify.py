@@ -47,6 +47,8 @@ class Scheme:
     channels: dict[str, list[Cue]]
     preferences: list[dict[str, Any]]
     params: dict[str, float]
+    #: families that win outright when one of their listed cues fires (``family_overrides``)
+    overrides: list[dict[str, Any]] = field(default_factory=list)
     #: class code → cue ids of which one must fire for the class to win
     requires: dict[str, list[str]] = field(default_factory=dict)
     #: first character → the lengths of the terms that start with it (longest first)
@@ -105,7 +107,7 @@ class Scheme:
 
     def all_cue_ids(self) -> list[str]:
         groups = [*self.families.values(), *self.classes.values(), *self.channels.values()]
-        return [c.id for g in groups for c in g] + [p["id"] for p in self.preferences]
+        return [c.id for g in groups for c in g] + [p["id"] for p in self.preferences] + [o["id"] for o in self.overrides]
 
 
 def _cues(entries: list[dict], where: str) -> dict[str, list[Cue]]:
@@ -147,6 +149,10 @@ def scheme(rules: RuleSet | None = None) -> Scheme:
             raise RuleError(f"rules/case_classes.yaml: preference id {p.get('id')!r} is not classify.<x>.<y>")
     s = Scheme(_cues(rf.extra("families"), "families"), _cues(rf.extra("classes"), "classes"),
                _cues(rf.extra("channels"), "channels"), prefs, params)
+    s.overrides = list(rf.extra("family_overrides", []) or [])
+    for o in s.overrides:
+        if not _ID_RE.match(o.get("id", "")) or o.get("family") not in s.families:
+            raise RuleError(f"rules/case_classes.yaml: family override {o.get('id')!r} is malformed")
     s.requires = {e["code"]: list(e["requires"]) for e in rf.extra("classes", []) if e.get("requires")}
     s.build_index()
     seen: set[str] = set()
@@ -156,6 +162,7 @@ def scheme(rules: RuleSet | None = None) -> Scheme:
         seen.add(cid)
     named = [(p["id"], key, ref) for p in prefs for key in ("requires", "unless") for ref in p.get(key) or ()]
     named += [(code, "requires", ref) for code, refs in s.requires.items() for ref in refs]
+    named += [(o["id"], "requires", ref) for o in s.overrides for ref in o.get("requires") or ()]
     for owner, key, ref in named:  # a misspelt id would silently never match
         if ref not in seen:
             raise RuleError(f"rules/case_classes.yaml: {owner}: {key} names {ref!r}, which is no cue id")
@@ -238,9 +245,15 @@ def classify(text: str, spans: list | None = None) -> tuple[str, list[str]]:
         fam[code] = (s + p["subclass_share"] * best_sub, ids)
     order = list(sch.families)
     family = max(order, key=lambda c: (fam[c][0], -order.index(c)))
+    override = None
+    for o in sch.overrides:
+        if o["family"] != family and set(o.get("requires") or ()) & set(sc[o["family"]][1]):
+            fire(o["id"])
+            family, override = o["family"], o["id"]
+            break
     if fam[family][0] < p["min_family"]:
         return "other", []
-    explanation = list(fam[family][1])
+    explanation = list(fam[family][1]) + ([override] if override else [])
     subs = [c for c in sch.subclasses[family]
             if c not in sch.requires or set(sch.requires[c]) & set(sc[c][1])]
     if subs:

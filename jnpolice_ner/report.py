@@ -30,7 +30,7 @@ import regex
 from .models import Article, CaseReport, DateValue, Entity, Money, Party
 from .numerals import parse_number
 from .ruleset import RuleSet, load_rules
-from .textnorm import normalize
+from .textnorm import normalize, strip_glosses
 from .trace import fire
 
 log = logging.getLogger("jnpolice_ner")
@@ -85,6 +85,7 @@ class _Cues:
         goods = f.rule("report.outcome.recovered_goods")
         self.goods_needs = tuple(goods.extra("needs") or ())
         self.goods_context = tuple(goods.extra("context") or ())
+        self.bulletin_generic = tuple(f.rule("report.bulletin.loss_line").extra("generic") or ())
         unfinished = f.rule("report.outcome.unfinished")
         self.unfinished_before = tuple(unfinished.extra("before") or ())
         self.unfinished_after = tuple(unfinished.extra("after") or ())
@@ -363,6 +364,18 @@ def _case_roles(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[Entity
     return list(zip(people, roles, strict=True))
 
 
+def _one_role(report: CaseReport, cues: _Cues) -> None:
+    """A name that is both a victim and a suspect of the case is a suspect, unless it is a titled form (``张女士``)
+    (report.party.both_roles)."""
+    both = {p.name for p in report.victims} & {p.name for p in report.suspects}
+    if not both:
+        return
+    fire("report.party.both_roles")
+    titled = {n for n in both if cues.hit("report.party.gender_title", n) or n.endswith(cues.male_titles)}
+    report.victims = [p for p in report.victims if p.name not in both or p.name in titled]
+    report.suspects = [p for p in report.suspects if p.name not in titled]
+
+
 def _sole_culprit_gender(report: CaseReport, body: str, cues: _Cues) -> None:
     """The one suspect of a case told as ``一名男子`` before being named (and no ``女子`` in the story) is a man
     (report.party.sole_culprit); the same for a woman."""
@@ -427,6 +440,9 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
 
         sents = [s for s in sents if not inside(s.start)]
         ents = [e for e in ents if not inside(e.start)]
+    bulletin = _bulletin(article, issue, text, ents, cues)
+    if bulletin:
+        return bulletin
     headline = normalize(article.headline or "")
     stories = _split(text, sents, sorted(ents, key=lambda e: e.start), cues, headline)
     if stories is None:
@@ -442,6 +458,72 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     reports = [_report(article, issue, text, st, cues, shared) for st in merged]
     _one_case_per_victim(reports, merged)
     return [r for st, rep in zip(merged, reports, strict=True) for r in _per_gang(rep, text, st, cues)]
+
+
+def _bulletin(article: Article, issue: _dt.date | None, text: str, ents: list[Entity],
+              cues: _Cues) -> list[CaseReport] | None:
+    r"""A bulletin of losses (report.bulletin.loss_line): lines like ``城南街道某小区某男损失5662元。`` under headings that
+    name the class (``虚假购物、服务类：``), one case per line; None when the article has fewer than two such lines.
+
+    >>> from jnpolice_ner import extract
+    >>> t = ("上周（9月1日至9月7日），全县共立电信网络诈骗案件2起。\n刷单返利类：\n城关镇某男损失3000元。\n"
+    ...      "虚假网络投资理财类：\n城关镇某女损失12000元。\n")
+    >>> [(r.case_type, r.amount_lost.amount, r.reported_on.iso) for r in extract(t, "2021-09-10")]
+    [('fraud.brushing', 3000, '2021-09-01/2021-09-07'), ('fraud.investment', 12000, '2021-09-01/2021-09-07')]
+    """
+    pat = cues.patterns["report.bulletin.loss_line"]
+    lines = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]+", text)]
+    money = [e for e in ents if e.label == "MONEY" and e.value and "amount" in e.value]
+    people = [e for e in ents if e.label == "PERSON"]
+    items: dict[int, Entity] = {}  # line index -> its loss
+    for k, (lo, hi) in enumerate(lines):
+        inside = [e for e in money if lo <= e.start < hi]
+        if len(inside) != 1 or any(lo <= e.start < hi for e in people):
+            continue
+        m = inside[0]
+        before = _plain(text[lo:m.start]).strip(" \t\u3000")
+        if text[m.end:hi].strip(" \t\u3000。.；;！!") or not pat.match(before):
+            continue
+        if regex.search(r"[0-9一二两三四五六七八九十]{1,3}(?:起|宗)", before):
+            continue  # a subtotal: 城南街道3起(损失…)
+        items[k] = m
+    if len(items) < 2:
+        return None
+    fire("report.bulletin.loss_line")
+    # the bulletin's period: its first date interval, the one written out (9月1日至9月7日) before a deictic 上周
+    spans = [e for e in article.entities if e.label == "DATE" and "/" in ((e.value or {}).get("iso") or "")]
+    period = next((e for e in spans if regex.search(r"[0-9]", e.text)), spans[0] if spans else None)
+    units = [e for e in ents if e.label == "UNIT" and not _impersonated(text, e, cues)]
+    county = _county(article, units) or _place_county(text, ents, cues)
+    out = []
+    for k, m in items.items():
+        lo, hi = lines[k]
+        code, cue_ids = _classify(_plain(text[lo:m.start]), [e for e in ents if lo <= e.start < m.start])
+        heading = ""
+        j = k - 1
+        while code in ("other", None) and j >= 0 and k - j <= 6:
+            if j not in items:
+                heading = _plain(text[lines[j][0]:lines[j][1]])
+                code, cue_ids = _classify(heading, [e for e in ents if lines[j][0] <= e.start < lines[j][1]])
+            j -= 1
+        if code in ("other", None):
+            code, cue_ids = "fraud", []
+        elif any(g in heading for g in cues.bulletin_generic):
+            code = code.split(".")[0]
+        report = CaseReport(case_type=code, headline=article.headline or None, issue_date=issue,
+                            reporters=list(article.reporters), correspondents=list(article.correspondents),
+                            case_type_cues=cue_ids, county=county, amount_lost=_money(m), evidence=[m])
+        report.units = list(dict.fromkeys(e.value["name"] for e in units if e.value and e.value.get("name")))
+        if period is not None:
+            report.reported_on = _date(period)
+        out.append(report)
+    return out
+
+
+def _plain(s: str) -> str:
+    """``s`` without the pinyin glosses of a mirror site (``网（wǎng）络``: textnorm.strip_glosses)."""
+    cut = strip_glosses(s)
+    return s if cut is None else cut[0]
 
 
 def _one_case_per_victim(reports: list[CaseReport], stories: list[_Story]) -> None:
@@ -633,6 +715,13 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
         seized_before = seized_before or (ok and "report.event.seized" in st.events)
         known.update((e.value or {}).get("name") or e.text
                      for e in st.ents if _party_role(text, e, cues) in ("victim", "suspect"))
+    if len(stories) > 1 and stories[0].is_case and weak[1] and stories[1].is_case:
+        lead = stories[0]
+        named = any(_party_role(text, e, cues) in ("victim", "suspect") for e in lead.ents)
+        day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in lead.ents)
+        if not named and not day:
+            fire("report.split.summary_lead")
+            lead.is_case = False  # the lead of the dated story after it (report.split.summary_lead)
     if sum(st.is_case for st in stories) < 2:
         return None
     return stories
@@ -737,6 +826,7 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
         else:
             report.suspects.append(party)
             parties["suspect"][name] = party
+    _one_role(report, cues)
     _sole_culprit_gender(report, text[story.start:story.end], cues)
     report.victims = _merge_back_references(report.victims, cues)
     report.suspects = _merge_back_references(report.suspects, cues)
@@ -828,6 +918,13 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
             lost.append(e)
     if lost:
+        # a laundering case (cybercrime) tells no loss of its own: its totals (report.money.laundering) are none
+        if (report.case_type or "").split(".")[0] == "cybercrime":
+            own = [e for e in lost if not cues.hit("report.money.laundering", _own_clause(_sentence_of(sents, e.start), e))]
+            if len(own) < len(lost):
+                fire("report.money.laundering")
+            lost = own
+    if lost:
         best = max(lost, key=lambda e: e.value.get("amount", 0))
         report.amount_lost = _money(best)
         evidence.append(best)
@@ -901,7 +998,7 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         s = _sentence_of(sents, e.start)
         if s is None:
             continue
-        if _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 1]) == 0:
+        if _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 2]) == 0:
             continue
         rel = e.start - s.start
         rep = _cue_pos(cues, "report.date.reported", s.text)
@@ -932,6 +1029,16 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         first = min(cands, key=lambda e: e.value["iso"])
         report.occurred_on = _date(first)
         evidence.append(first)
+    elif reported is not None:
+        # 8月7日，…接到群众报警，称…手机被盗: the report of an incident that just happened dates it
+        # (report.date.occurred_at_report)
+        s = _sentence_of(sents, reported.start)
+        rel = reported.end - s.start
+        rep = _cue_pos(cues, "report.date.reported", s.text, rel)
+        tail = s.text[rep:] if rep >= 0 else ""
+        others = [d for d in dates if reported.end <= d.start < s.end]
+        if tail and not others and cues.hit("report.date.occurred_at_report", tail):
+            report.occurred_on = _date(reported)
 
 
 def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, events: set[str],
@@ -956,6 +1063,7 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
     for s in sents:
         said = _without_pretext(s.text, cues)
         said = _blank(said, cues.groups.get("report.outcome.idiom", ()), "report.outcome.idiom")
+        said = cues.patterns["report.outcome.idiom"].sub(lambda m: (fire("report.outcome.idiom"), "＿" * len(m.group(0)))[1], said)
         for name in ("prevented", "recovered", "frozen", "arrested", "detained", "prosecuted", "solved"):
             cue = cues.hit(f"report.outcome.{name}", said)
             if not cue or _negated(said, cue, cues):
