@@ -138,6 +138,7 @@ class _Compiled:
                  *self.deictic_weeks,
                  *self.anaphoric_days, *self.anaphoric_months]
         self.prefilter = regex.compile(str(f.extra("prefilter")) + "|" + _alternation(words)[3:-1])
+        self.prefilter_dotted = regex.compile(str(f.extra("prefilter_dotted") or "(?!)"))
 
 
 @functools.lru_cache(maxsize=4)
@@ -155,7 +156,10 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     out: list[Candidate] = []
     n = len(text)
     pos = 0
-    for hit in comp.prefilter.finditer(text):
+    hits = list(comp.prefilter.finditer(text))
+    if "." in text:  # 23.03.2015 22:10
+        hits = sorted(hits + list(comp.prefilter_dotted.finditer(text)), key=lambda h: h.start())
+    for hit in hits:
         if hit.start() < pos:
             continue
         first = None

@@ -248,7 +248,7 @@ def _recognize(text: str, rules: RuleSet) -> list[Candidate]:
             pt = _place_before(text, s, cfg)
             if pt is None:
                 lvl = text[s - 1:s] if s else ""
-                if kind != "bank" and lvl in _LEVEL_CHARS and (s < 2 or not regex.match(r"\p{Han}", text[s - 2])
+                if kind != "bank" and lvl in _LEVEL_CHARS and (s < 2 or not _HAN_CHAR.match(text[s - 2])
                                                                or text[s - 2] in cfg.court_level_after):
                     fire("org.court.level")  # 市一中院, 市检一分院, 区法院
                     out.append(Candidate(LABEL, s - 1, e, "org.court.level", score=0.8,
@@ -375,7 +375,7 @@ def _trade_name(text: str, s: int, cfg: _Config, shop: str = "") -> tuple[str, s
             break
         trade, industry = rest, more + industry
     if before.isdigit() or not (bounded or not before or before in cfg.left_chars
-                                or (industry and not regex.match(r"\p{Han}", before))):
+                                or (industry and not _HAN_CHAR.match(before))):
         fire(rule)
         return None
     if shop and (shop in cfg.shop_needs_industry and not industry or cfg.shop_re.search(name)):
@@ -494,8 +494,11 @@ def _more_config(rules: RuleSet) -> _MoreConfig:
     return _MoreConfig(rules)
 
 
+_HAN_CHAR = regex.compile(r"\p{Han}")
+
+
 def _is_han(ch: str) -> bool:
-    return bool(ch) and bool(regex.match(r"\p{Han}", ch))
+    return bool(ch) and _HAN_CHAR.match(ch) is not None
 
 
 def _outlet_name(text: str, s: int, cfg: _MoreConfig, min_len: int = 2) -> int | None:

@@ -589,6 +589,16 @@ def _supported(idx: _Index, data: dict[str, Any], named: set[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _child_starts(idx: _Index) -> dict[str, frozenset[str]]:
+    """Division id → the first two characters of its children's names (built once per index)."""
+    kids: dict[str, set[str]] = {}
+    for e in idx.entries.values():
+        if e.parent:
+            kids.setdefault(e.parent, set()).add(e.name[:2])
+    return {k: frozenset(v) for k, v in kids.items()}
+
+
 def _soft_candidates(idx: _Index, text: str, blocked: list[int], found: list[Candidate]) -> list[Candidate]:
     """Short forms that lacked only a cue (安康, 北海, 焦村, a district 锡山) where the text also names
     the same division with its suffix or a cue (安康市, 北海市, 焦村镇, 无锡市): candidates that
@@ -602,10 +612,13 @@ def _soft_candidates(idx: _Index, text: str, blocked: list[int], found: list[Can
     if not named:
         return []
     rule = idx.cfg.rule("place.name.article")
+    # a soft chain is supported only by a named division or its parent: its name starts like one of these
+    kids = _child_starts(idx)
+    starts = {idx.entries[h].name[:2] for h in named}.union(*(kids.get(h, ()) for h in named))
     out: list[Candidate] = []
     end = 0
     for i in blocked:
-        if i < end or any(a <= i < b for a, b in spans):
+        if i < end or text[i:i + 2] not in starts or any(a <= i < b for a, b in spans):
             continue
         got = _chain(idx, text, i, soft_ok=True)
         if got is None or not got[1].get("soft") or not _supported(idx, got[1], named):
@@ -629,13 +642,17 @@ def _listed_candidates(idx: _Index, text: str, blocked: list[int], found: list[C
     out: list[Candidate] = []
     # a list is read until nothing changes: 武清、西青、宁河、宝坻区 takes 宁河 from 宝坻区, then
     # 西青 from 宁河, then 武清 from 西青
-    pending = list(blocked)
+    # only a position next to a list mark can be a conjunct; each position is chained once
+    pending = [i for i in blocked if _LIST_SEP in text[max(0, i - 1):i + 12]]
+    chains: dict[int, Any] = {}
     changed = True
     while changed and pending:
         changed = False
         left = []
         for i in pending:
-            c = _listed_one(idx, text, i, rule, by_end, by_start, taken)
+            if i not in chains:
+                chains[i] = _chain(idx, text, i, soft_ok=True)
+            c = _listed_one(idx, text, i, rule, by_end, by_start, taken, chains[i])
             if c is None:
                 left.append(i)
                 continue
@@ -646,11 +663,10 @@ def _listed_candidates(idx: _Index, text: str, blocked: list[int], found: list[C
 
 
 def _listed_one(idx: _Index, text: str, i: int, rule: Any, by_end: dict[int, Candidate],
-                by_start: dict[int, Candidate], taken: list[tuple[int, int]]) -> Candidate | None:
-    """The ``place.chain.listed`` candidate at ``i``, or None (yet)."""
+                by_start: dict[int, Candidate], taken: list[tuple[int, int]], got: Any) -> Candidate | None:
+    """The ``place.chain.listed`` candidate at ``i`` (``got``: its soft chain), or None (yet)."""
     if any(a <= i < b for a, b in taken):
         return None
-    got = _chain(idx, text, i, soft_ok=True)
     if got is None or not got[1].get("soft"):
         return None
     end, data = got

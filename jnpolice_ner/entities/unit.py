@@ -119,26 +119,36 @@ def chain_parts(value: dict[str, Any] | None) -> tuple[str | None, str | None, s
     """
     if not value or not value.get("name"):
         return None, None, None
-    name = value["name"]
-    m = regex.match(r"(?P<p>[\p{Han}]{2,7}?(?:省|自治区|特别行政区)|北京市|天津市|上海市|重庆市)?(?P<rest>.*)$", name)
+    return _chain_parts(value["name"], value.get("level"), bool(value.get("_fallback")))
+
+
+_PROVINCE_RE = regex.compile(r"(?P<p>[\p{Han}]{2,7}?(?:省|自治区|特别行政区)|北京市|天津市|上海市|重庆市)?(?P<rest>.*)$")
+_CITY_RE = regex.compile(r"[\p{Han}]{1,8}?(?:市|自治州|州|盟|地区)")
+_COUNTY_RE = regex.compile(r"[\p{Han}]{1,8}?(?:自治县|县|区|旗|市)")
+
+
+@functools.lru_cache(maxsize=8192)
+def _chain_parts(name: str, level: str | None, fallback: bool) -> tuple[str | None, str | None, str | None]:
+    m = _PROVINCE_RE.match(name)
     prov = m.group("p")
     rest = m.group("rest")
     city = county = None
     if prov and prov.endswith("市"):
         city = prov
     else:
-        mc = regex.match(r"[\p{Han}]{1,8}?(?:市|自治州|州|盟|地区)", rest)
+        mc = _CITY_RE.match(rest)
         if mc:
             city = mc.group(0)
             rest = rest[mc.end():]
-    if value.get("level") in ("county", "town", "other") and rest:
-        mk = regex.match(r"[\p{Han}]{1,8}?(?:自治县|县|区|旗|市)", rest)
+    if level in ("county", "town", "other") and rest:
+        mk = _COUNTY_RE.match(rest)
         if mk:
             county = mk.group(0)
     mod = _place_mod()
+    value = {"name": name, "level": level}
     for fname, _cur in (("city_of", city), ("county_of", county)):
         fn = getattr(mod, fname, None) if mod else None
-        if fn is not None and not value.get("_fallback"):
+        if fn is not None and not fallback:
             try:
                 got = fn(value)
             except Exception:
