@@ -157,26 +157,12 @@ def test_split_rules_fire_only_at_a_sentence_start():
 
 def test_every_report_rule_has_a_story():
     with recording() as fired:
-        for story in STORIES["stories"]:
-            try:
-                _run(story)
-            except AssertionError:
-                pass
-        for story in MULTI["stories"]:
-            try:
-                _run(story, MULTI["issue_date"])
-            except AssertionError:
-                pass
-        for story in PRESENCE["stories"]:
-            try:
-                _run(story, PRESENCE["issue_date"])
-            except AssertionError:
-                pass
-        for story in FIELDS["stories"]:
-            try:
-                _run(story, FIELDS["issue_date"])
-            except AssertionError:
-                pass
+        for book in (STORIES, MULTI, PRESENCE, FIELDS):
+            for story in book["stories"]:
+                try:
+                    _run(story, book["issue_date"])
+                except AssertionError:
+                    pass
     ids = {r.id for r in load_rules()["report"].rules}
     assert not sorted(ids - fired)
 
