@@ -1074,6 +1074,8 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
         said = _without_pretext(s.text, cues)
         said = _blank(said, cues.groups.get("report.outcome.idiom", ()), "report.outcome.idiom")
         said = cues.patterns["report.outcome.idiom"].sub(lambda m: (fire("report.outcome.idiom"), "＿" * len(m.group(0)))[1], said)
+        for rid in ("report.outcome.recovery_wished", "report.outcome.confiscated"):
+            said = cues.patterns[rid].sub(lambda m, rid=rid: (fire(rid), "＿" * len(m.group(0)))[1], said)
         for name in ("prevented", "recovered", "frozen", "arrested", "detained", "prosecuted", "solved"):
             cue = cues.hit(f"report.outcome.{name}", said)
             if not cue or _negated(said, cue, cues):
