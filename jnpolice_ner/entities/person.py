@@ -151,6 +151,8 @@ class _Data:
     pretend_modifier_re: Any = None
     collision_left_re: Any = None
     collision_right_re: Any = None
+    attacked_left_re: Any = None
+    attacked_right_re: Any = None
     helper_re: Any = None
     helper_others: tuple[str, ...] = ()
     nickname_re: Any = None
@@ -257,6 +259,8 @@ def _data(rules: RuleSet) -> _Data:
         pretend_modifier_re=rf.rule("person.role.pretend_modifier").compiled,
         collision_left_re=rf.rule("person.role.left.collision").compiled,
         collision_right_re=regex.compile(rf.rule("person.role.left.collision").extra("right")),
+        attacked_left_re=rf.rule("person.role.left.attacked").compiled,
+        attacked_right_re=regex.compile(rf.rule("person.role.left.attacked").extra("right")),
         helper_re=rf.rule("person.role.helper").compiled,
         helper_others=tuple(rf.rule("person.role.helper").extra("others") or []),
         nickname_re=rf.rule("person.alias.nickname").compiled,
@@ -964,6 +968,9 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     right = _right(ctx, cand.data.get("title_end", cand.end), 48)
     if d.collision_left_re.search(left) and d.collision_right_re.match(right):
         fire("person.role.left.collision")  # 轿车…与蔡某骑行的单车发生碰撞: the other party of the crash
+        return "victim", "context"
+    if d.attacked_left_re.search(left) and d.attacked_right_re.match(right):
+        fire("person.role.left.attacked")  # 何某对路过女子姜某实施攻击: the person attacked
         return "victim", "context"
     for rid, role, pat in d.first_rules:
         if modifier and rid == "person.role.left.alias":
