@@ -33,6 +33,9 @@ _SENT_END = "。！？；\n"
 _CONJ = ("以及", "、", "和", "与", "及", "或")
 
 
+_SPACES = " \u3000\xa0"
+
+
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -148,6 +151,8 @@ class _Data:
     pretend_modifier_re: Any = None
     collision_left_re: Any = None
     collision_right_re: Any = None
+    attacked_left_re: Any = None
+    attacked_right_re: Any = None
     helper_re: Any = None
     helper_others: tuple[str, ...] = ()
     nickname_re: Any = None
@@ -254,6 +259,8 @@ def _data(rules: RuleSet) -> _Data:
         pretend_modifier_re=rf.rule("person.role.pretend_modifier").compiled,
         collision_left_re=rf.rule("person.role.left.collision").compiled,
         collision_right_re=regex.compile(rf.rule("person.role.left.collision").extra("right")),
+        attacked_left_re=rf.rule("person.role.left.attacked").compiled,
+        attacked_right_re=regex.compile(rf.rule("person.role.left.attacked").extra("right")),
         helper_re=rf.rule("person.role.helper").compiled,
         helper_others=tuple(rf.rule("person.role.helper").extra("others") or []),
         nickname_re=rf.rule("person.alias.nickname").compiled,
@@ -351,6 +358,14 @@ def _name_at(text: str, i: int, d: _Data, full: bool = True, after_cue: bool = F
         if sl and _xiao_lao_ok(text, i, i + 1 + sl, d, after_cue):
             return i + 1 + sl, "xiao_lao"
     sl = _surname_len(text, i, d)
+    if (not sl and after_cue and i + 1 < n and text[i + 1] == "某" and _name_char(text, i, d)
+            and text[i] not in d.anon_third_stop):
+        # 逃犯蔚某 / 群众戢某 (person.anon.rare_surname): after a cue X某 names a person also where X is a
+        # surname too rare for the lexicon
+        e = _anon_end(text, i, 1, d, after_cue)
+        if e > 0:
+            fire("person.anon.rare_surname")
+            return e, "anon"
     if not sl or i + sl >= n:
         return -1, ""
     j = i + sl
@@ -529,10 +544,24 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     # 1. names after cue words, and names coordinated with them
     for m in d.cue_re.finditer(text):
         role = d.cue_role[m.group()]
-        e, kind = _name_at(text, m.end(), d, after_cue=True)
-        if e < 0 or (role == "other" and not _plausible(text, m.end(), e, kind, d)):
+        start = m.end()
+        e, kind = _name_at(text, start, d, after_cue=True)
+        if e < 0:
+            # 派出所民警 李金玲:“… / 民警 张强 表示 (person.cue.spaced): a name set off by a space after its cue, as
+            # captions and transcripts print a speaker; a space or a colon must close the name too
+            k = start
+            while k < n and k - start < 3 and text[k] in _SPACES:
+                k += 1
+            if k > start:
+                e, kind = _name_at(text, k, d, after_cue=True)
+                if e > 0 and (e >= n or text[e] in _SPACES + ":：") and kind in ("full", "anon"):
+                    start = k
+                    fire("person.cue.spaced")
+                else:
+                    e = -1
+        if e < 0 or (role == "other" and not _plausible(text, start, e, kind, d)):
             continue
-        add(m.end(), e, f"person.cue.{role}", kind, role=role, cue=m.group())
+        add(start, e, f"person.cue.{role}", kind, role=role, cue=m.group())
         for s2, e2, kind2 in _conjuncts(text, e, d):
             add(s2, e2, "person.coord", kind2, role=role, cue=m.group())
     # 2. anonymized names found anywhere: X某 / X某某 / X某甲 / XY某 / 阿某
@@ -939,6 +968,9 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     right = _right(ctx, cand.data.get("title_end", cand.end), 48)
     if d.collision_left_re.search(left) and d.collision_right_re.match(right):
         fire("person.role.left.collision")  # 轿车…与蔡某骑行的单车发生碰撞: the other party of the crash
+        return "victim", "context"
+    if d.attacked_left_re.search(left) and d.attacked_right_re.match(right):
+        fire("person.role.left.attacked")  # 何某对路过女子姜某实施攻击: the person attacked
         return "victim", "context"
     for rid, role, pat in d.first_rules:
         if modifier and rid == "person.role.left.alias":
