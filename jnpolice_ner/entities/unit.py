@@ -391,7 +391,8 @@ def _proper_with_place(run: str, kind: str, cfg: _Config) -> tuple[int, dict[str
         if any(_stop_at(name, i, cfg) for i in range(len(name))):
             continue
         pt = _place_tail(head, cfg, min_len=3)
-        if pt is not None and pt[1].get("level") in ("city", "county", "province") and pt[0][-1] in "省市县区":
+        # a former district merged away (level other) still heads its station: 江干区城东派出所
+        if pt is not None and pt[1].get("level") in ("city", "county", "province", "other") and pt[0][-1] in "省市县区":
             return k + len(pt[0]), {"name": name, "place": pt[0], "place_value": pt[1],
                                     "rules": ["unit.name.proper", "unit.name.place_prefix"]}
     return None
