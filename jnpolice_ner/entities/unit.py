@@ -391,7 +391,8 @@ def _proper_with_place(run: str, kind: str, cfg: _Config) -> tuple[int, dict[str
         if any(_stop_at(name, i, cfg) for i in range(len(name))):
             continue
         pt = _place_tail(head, cfg, min_len=3)
-        if pt is not None and pt[1].get("level") in ("city", "county", "province") and pt[0][-1] in "省市县区":
+        # a former district merged away (level other) still heads its station: 江干区城东派出所
+        if pt is not None and pt[1].get("level") in ("city", "county", "province", "other") and pt[0][-1] in "省市县区":
             return k + len(pt[0]), {"name": name, "place": pt[0], "place_value": pt[1],
                                     "rules": ["unit.name.proper", "unit.name.place_prefix"]}
     return None
@@ -435,7 +436,10 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             # right after its parent, a sub-unit's whole name is taken (城管分局, 船舶航标安全保卫支队)
             used, info = len(run), {"name": run, "place": None, "rules": ["unit.name.chained"]}
             seg_start = s - used
-        if info is not None and not attached and kind == "branch" and info.get("place") and not info.get("name"):
+        if info is not None and not attached and kind == "branch" and (
+                (info.get("place") and not info.get("name"))
+                or (not info.get("place") and "unit.name.function" in info.get("rules", ()))):
+            # 太原公安迎泽分局; 西安公安公交分局 (a functional branch after its city's 公安)
             got = _gongan_prefix(run[: len(run) - used], info, cfg)
             if got is not None:
                 extra, info = got
@@ -488,11 +492,18 @@ def _gongan_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, 
         pt = _place_tail(before, cfg)
         if pt is None or pt[1].get("level") not in ("city", "province"):
             return None
+        if not info.get("place"):  # a functional branch: the city is its place
+            if pt[1].get("level") != "city":
+                return None
+            fire("unit.name.gongan_prefix")
+            return len(pt[0]) + 2, dict(info, place=pt[0], place_value=pt[1])
         v = place_lookup(pt[0] + info["place"])
         if v is None:
             return None
         fire("unit.name.gongan_prefix")
         return len(pt[0]) + 2, dict(info, place=pt[0] + info["place"], place_value=v)
+    if not info.get("place"):
+        return None
     fire("unit.name.gongan_prefix")
     return 2, dict(info)
 
