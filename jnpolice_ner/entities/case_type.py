@@ -96,6 +96,11 @@ def _compile(rules: RuleSet) -> _Compiled:
             surfaces = [s + suf for s in r.extra("stems", []) for suf in suffixes]
             for s in r.extra("stems", []):
                 out.stems.setdefault(s, term)
+            # a class name standing alone (case_type.stem.standalone): the class of its stem
+            for s in r.extra("alone", []) or []:
+                st = out.stems.get(s)
+                alone = _Term(r.id, "stem", st.code if st else r.extra("code"), None)
+                out.terms.setdefault(s, alone)
             # a stem naming a fraudulent act by itself is a conjunct too (冒充公检法、虚假网络贷款诈骗)
             for s in r.extra("stems", []):
                 if len(s) >= min_len and any(mk in s for mk in marks):
