@@ -155,7 +155,7 @@ def _aggregate(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[int, in
         if any(_party_role(text, e, cues) in ("victim", "suspect") for e in inside):
             continue
         if not wide and pats["report.aggregate.ratio"].search(s) is None:
-            # 一、杨某某黑社会性质组织。…公安机关共抓获犯罪嫌疑人19名，破获刑事案件22起。: the counts of one gang's case,
+            # 一、赵某某黑社会性质组织。…公安机关共抓获犯罪嫌疑人15名，破获刑事案件18起。: the counts of one gang's case,
             # told in the paragraph that names its head (report.aggregate.own_case)
             line_lo, line_hi = text.rfind("\n", 0, lo) + 1, text.find("\n", hi)
             line_hi = len(text) if line_hi < 0 else line_hi
@@ -346,7 +346,7 @@ _UNIT_NAME_RE = regex.compile(r"^(?P<bureau>[\p{Han}]{2,12}?)公安(?:局|厅)(?
 
 def _party_role(text: str, e: Entity, cues: _Cues) -> str | None:
     """The case role of PERSON ``e``: its role, except that a victim named right after a helper's title (a bank
-    clerk, a relative: 大堂经理王亮, 工作人员王亮、沈晔; report.party.helper) is no party of the case (None)."""
+    clerk, a relative: 大堂经理李明, 工作人员李明、周强; report.party.helper) is no party of the case (None)."""
     if e.label != "PERSON":
         return None
     if e.role not in ("victim", "suspect", "officer"):
@@ -359,7 +359,7 @@ def _party_role(text: str, e: Entity, cues: _Cues) -> str | None:
 
 def _case_roles(text: str, ents: list[Entity], cues: _Cues) -> list[tuple[Entity, str | None]]:
     """Each PERSON of the case with its case role (``_party_role``), read over the whole case: a person named once
-    as a helper (大堂经理王亮) is no victim wherever the name comes back (a name listed right after a suspect is
+    as a helper (大堂经理李明) is no victim wherever the name comes back (a name listed right after a suspect is
     already a suspect in the entity layer: person.py)."""
     people = sorted((e for e in ents if e.label == "PERSON"), key=lambda e: e.start)
     roles = [_party_role(text, e, cues) for e in people]
@@ -595,7 +595,7 @@ def _per_gang(report: CaseReport, text: str, story: _Story, cues: _Cues) -> list
 
 def _per_victim(report: CaseReport, text: str, story: _Story, cues: _Cues) -> list[CaseReport]:
     """One report per victim when one sentence lists several victims each with a loss of their own
-    (``守盐庄一村的张某被骗3900元，西城子村的常某被骗1200元``: report.split.victim_list): a series of like cases told
+    (``东石村的张某被骗3000元，西河村的刘某被骗1500元``: report.split.victim_list): a series of like cases told
     together. Each report keeps the shared facts and takes its victim and amount; else ``[report]``."""
     if len(report.victims) < 2:
         return [report]

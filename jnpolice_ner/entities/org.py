@@ -504,7 +504,7 @@ def _is_han(ch: str) -> bool:
 def _outlet_name(text: str, s: int, cfg: _MoreConfig, min_len: int = 2) -> int | None:
     """Where the outlet name before the suffix at ``s`` starts (昆明|日报 → start of 昆明); None if no name.
 
-    Reading leftwards stops after a weak outlet suffix once a name is read (中安在线|中安新闻客户端:
+    Reading leftwards stops after a weak outlet suffix once a name is read (青川在线|青川新闻客户端:
     org.media.split)."""
     lo = s
     while lo > 0 and s - lo < 8 and _is_han(text[lo - 1]) and text[lo - 1] not in cfg.left_stops:
@@ -560,7 +560,7 @@ def recognize_outlets(text: str, rules: RuleSet) -> list[Candidate]:
         else:
             weak.append((lo, s, e))
     # 某某晚报 某某网 某某新闻讯: a weak name next to an outlet, a space between, is one too;
-    # 中安在线中安新闻客户端: a weak name right before an outlet (org.media.split)
+    # 青川在线青川新闻客户端: a weak name right before an outlet (org.media.split)
     for _ in range(2):
         ends = {e for _s, e, _m in spans}
         starts = {_outlet_name(text, s, cfg, m) for s, _e, m in spans}

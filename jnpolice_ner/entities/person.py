@@ -970,7 +970,7 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         fire("person.role.left.collision")  # 轿车…与蔡某骑行的单车发生碰撞: the other party of the crash
         return "victim", "context"
     if d.attacked_left_re.search(left) and d.attacked_right_re.match(right):
-        fire("person.role.left.attacked")  # 何某对路过女子姜某实施攻击: the person attacked
+        fire("person.role.left.attacked")  # 孙某对路人吴某实施殴打: the person attacked
         return "victim", "context"
     for rid, role, pat in d.first_rules:
         if modifier and rid == "person.role.left.alias":

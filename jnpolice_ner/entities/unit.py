@@ -54,7 +54,7 @@ RANK: dict[str, int] = {
 EMPTY_NAME_OK = ("detention", "anti_fraud_center", "team", "post")
 #: a sub-unit may follow a parent of equal rank in these pairs (渝北公安分局网安支队)
 CHAIN_SAME_RANK = {("branch", "detachment"), ("brigade", "anti_fraud_center")}
-#: longest free name of a sub-unit written right after its parent (鞍山市公安局城管分局出租车治安大队)
+#: longest free name of a sub-unit written right after its parent (青石市公安局城管分局巡逻治安大队)
 MAX_CHAINED_NAME = 8
 #: suffixes a bare 市/县/省 may stand before (市公安局, 县公安局, 省公安厅, 市反诈中心)
 SHORT_OK = {"市": ("bureau", "anti_fraud_center", "detention"), "县": ("bureau", "anti_fraud_center", "detention"),
