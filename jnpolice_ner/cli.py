@@ -66,11 +66,7 @@ def read_input(path: str, encoding: str = "utf-8") -> str:
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{path}: no such file")
-        if p.is_dir():
-            raise InputError(f"{path}: is a directory, not a text file")
+        p = _existing_file(path, "a text file")
         try:
             data = p.read_bytes()
         except OSError as exc:
@@ -219,16 +215,22 @@ def _write_text(data: str, out: str | None) -> None:
         _to_stdout(data)
 
 
+def _existing_file(name: str, what: str) -> Path:
+    """``name`` as a Path, or a one-line InputError when it is missing or a folder."""
+    path = Path(name)
+    if not path.exists():
+        raise InputError(f"{name}: no such file")
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not {what}")
+    return path
+
+
 def _read_gold_files(paths: list[str]) -> list[dict]:
     from .evaluation import read_gold
 
     docs = []
     for name in paths:
-        path = Path(name)
-        if not path.exists():
-            raise InputError(f"{name}: no such file")
-        if path.is_dir():
-            raise InputError(f"{name}: is a directory, not a JSONL file")
+        path = _existing_file(name, "a JSONL file")
         try:
             docs += read_gold(path)
         except UnicodeDecodeError:
