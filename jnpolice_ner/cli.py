@@ -133,9 +133,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"jnpolice-ner: {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
             records.append({"source": path, "error": f"{type(exc).__name__}: {exc}"})
             continue
-        reports.extend(found)
         for r in found:
-            records.append({"source": path, **r.model_dump(mode="json")})
+            r.source = r.source or path
+            records.append(r.model_dump(mode="json"))
+        reports.extend(found)
     if fmt == "text":  # for people: the case reports, then the fraud table
         out = [repr(r) for r in reports] or ["(no case reports)"]
         df = api.fraud_table(reports)

@@ -103,6 +103,10 @@ class CaseReport(BaseModel):
     evidence: list[Entity] = Field(default_factory=list)
     #: The cue ids that decided ``case_type`` (an explanation, not part of api.md's table).
     case_type_cues: list[str] = Field(default_factory=list)
+    #: The caller's id of the document this report came from (``extract_many`` meta), if given.
+    doc_id: str | None = None
+    #: Where the document came from (a file name, an URL), if the caller said so.
+    source: str | None = None
 
     def __repr__(self) -> str:
         lost = f" lost={self.amount_lost.amount:g}" if self.amount_lost else ""
@@ -158,3 +162,5 @@ class ErrorRecord(BaseModel):
 
     index: int
     error: str
+    doc_id: str | None = None
+    source: str | None = None
