@@ -253,6 +253,8 @@ def parse_byline(s: str, offset: int, cfg: _Config, default_role: str = "reporte
             if cm and cm.start() > 0 or (cm and cm.start() == 0 and chunk in cfg.closers):
                 chunk = chunk[: cm.start()]
             is_outlet = cfg.outlet_re is not None and len(chunk) >= 3 and cfg.outlet_re.search(chunk) is not None
+            if cm and out and _is_dateline_place(chunk):  # 记者 陈某 济南报道: the place of the dateline
+                chunk = ""
             if chunk and chunk not in cfg.collective and not chunk.startswith("本报") and not is_outlet:
                 for a, b in _split_names(chunk, cfg):
                     if b - a >= 2:
@@ -311,6 +313,12 @@ def _place_lookup(name: str) -> dict[str, Any] | None:
         return lookup(name)
     except Exception:
         return None
+
+
+def _is_dateline_place(chunk: str) -> bool:
+    """True when a byline chunk glued to its closer is a province, city or county (``济南``报道)."""
+    hit = _place_lookup(chunk) if len(chunk) >= 2 else None
+    return bool(hit) and hit.get("level") in ("province", "city", "county")
 
 
 def _ends_sentence(raw: str, cfg: _Config) -> bool:

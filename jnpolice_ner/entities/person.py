@@ -131,6 +131,7 @@ class _Data:
     sentence_crime_re: Any
     coord_re: Any
     coord_list_re: Any = None
+    conj_words: tuple[str, ...] = ()
     first_rules: list[tuple[str, str, Any]] = field(default_factory=list)
     left_rules: list[tuple[str, str, Any]] = field(default_factory=list)
     right_rules: list[tuple[str, str, Any]] = field(default_factory=list)
@@ -239,6 +240,7 @@ def _data(rules: RuleSet) -> _Data:
         sentence_crime_re=rf.rule("person.role.sentence_crime").compiled,
         coord_re=rf.rule("person.role.coord").compiled,
         coord_list_re=rf.rule("person.role.coord_list").compiled,
+        conj_words=tuple(x("conj_words") or []),
         first_rules=first_rules,
         left_rules=left_rules,
         right_rules=right_rules,
@@ -476,10 +478,18 @@ def _boundary_before(text: str, s: int) -> bool:
 
 
 
+def _conj_at(text: str, k: int, d: Any) -> str | None:
+    """The conjunction at ``k`` (``、``, ``和``, ``及``…), None for a word that only starts like one (``及时``)."""
+    conj = next((c for c in _CONJ if text.startswith(c, k)), None)
+    if conj is None or any(text.startswith(w, k) for w in d.conj_words):
+        return None
+    return conj
+
+
 def _conjuncts(text: str, k: int, d: Any):
     """Names coordinated after position ``k`` (``、李某某``, ``和洪宗和``): ``(start, end, kind)``, at most 8."""
     for _ in range(8):
-        conj = next((c for c in _CONJ if text.startswith(c, k)), None)
+        conj = _conj_at(text, k, d)
         if conj is None:
             return
         s2 = k + len(conj)
@@ -500,7 +510,7 @@ def _list_end(text: str, k: int, d: Any) -> int:
     for _ in range(8):
         b = _BRACKET_RE.match(text, k)
         j = b.end() if b else k
-        conj = next((c for c in _CONJ if text.startswith(c, j)), None)
+        conj = _conj_at(text, j, d)
         if conj is None:
             break
         s2 = j + len(conj)
