@@ -31,14 +31,14 @@ import regex
 
 from ..candidates import Candidate
 from ..context import Context
-from ..ruleset import RuleSet, load_rules
+from ..ruleset import RuleSet, fast_compile, load_rules
 from ..trace import fire
 
 LABEL = "PLACE"
 ORDER = 10
 
 #: the suffix of an autonomous division (大通回族土族自治县 → 县)
-_AUTONOMOUS = regex.compile(r"(?:[\p{Han}]{1,8}?族)+自治(县|旗|州)")
+_AUTONOMOUS = fast_compile(r"(?:[\p{Han}]{1,8}?族)+自治(县|旗|州)")
 
 _LEVEL_RANK = {"country": 5, "province": 4, "city": 3, "county": 2, "town": 1, "other": 0, "zone": 0}
 
@@ -118,9 +118,9 @@ class _Index:
         self.prefer: list[str] = [str(c) for c in cfg.extra("prefer", [])]
         self.zone_suffixes = tuple(sorted(cfg.extra("zone_suffixes", []), key=len, reverse=True))
         cues = sorted(cfg.extra("cues_after", []), key=len, reverse=True)
-        self.cue_re = regex.compile("(?:" + "|".join(regex.escape(c) for c in cues) + ")")
+        self.cue_re = fast_compile("(?:" + "|".join(regex.escape(c) for c in cues) + ")")
         tcues = sorted(cfg.extra("town_cues_after", []), key=len, reverse=True)
-        self.town_cue_re = regex.compile("(?:" + "|".join(regex.escape(c) for c in tcues) + ")")
+        self.town_cue_re = fast_compile("(?:" + "|".join(regex.escape(c) for c in tcues) + ")")
         self.after_re = cfg.rule("place.block.after").compiled
         self.trim_re = cfg.rule("place.trim.shi_min").compiled
         self.abbrev_rules = [r for r in cfg.rules if r.id.startswith("place.abbrev.")]
@@ -771,7 +771,7 @@ def _context_codes(idx: _Index, ctx: Context, cand: Candidate | None = None) -> 
     return codes
 
 
-_DIVISION_CUT = regex.compile(r"(?<=省|自治区|市|自治州|州|盟|地区|县|区|旗)")
+_DIVISION_CUT = fast_compile(r"(?<=省|自治区|市|自治州|州|盟|地区|县|区|旗)")
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:
