@@ -62,6 +62,8 @@ class _Index:
     def __init__(self, rules: RuleSet):
         cfg = rules["place"]
         self.cfg = cfg
+        #: (text, {(position, soft_ok): (chain, rule ids fired)}) of the text ``_chain`` read last
+        self.chain_memo: tuple[str, dict[tuple[int, bool], Any]] | None = None
         self.entries: dict[str, _Entry] = {}
         self.surf: dict[str, list[tuple[str, str]]] = {}
         rows = rules.table("admin_divisions")
@@ -405,9 +407,37 @@ def _chain(idx: _Index, text: str, i: int, relaxed: bool = False,
            soft_ok: bool = False) -> tuple[int, dict[str, Any]] | None:
     """The longest acceptable chain starting at ``i``: (end, data) or None.
 
-    ``soft_ok``: a first segment lacking only its cue is accepted, marked ``data["soft"]``."""
+    ``soft_ok``: a first segment lacking only its cue is accepted, marked ``data["soft"]``.
+    The chains of the text read last are remembered: recognition, the soft and listed chains and
+    the article context (``_article_context``: the same text object for a one-article text) ask
+    for the same positions; each caller gets its own copy of ``data``."""
+    if relaxed:  # names looked up one by one (resolve): nothing to share
+        fired: list[str] = []
+        res = _chain_at(idx, text, i, True, soft_ok, fired)
+        for rid in fired:
+            fire(rid)
+        return res
+    memo = idx.chain_memo
+    if memo is None or memo[0] is not text:
+        memo = idx.chain_memo = (text, {})
+    key = (i, soft_ok)
+    got = memo[1].get(key)
+    if got is None:
+        fired = []
+        got = memo[1][key] = (_chain_at(idx, text, i, False, soft_ok, fired), fired)
+    res, fired = got
+    for rid in fired:
+        fire(rid)
+    if res is None:
+        return None
+    end, data = res
+    return end, {**data, "segs": list(data["segs"]), "ids": list(data["ids"]), "forms": list(data["forms"])}
+
+
+def _chain_at(idx: _Index, text: str, i: int, relaxed: bool, soft_ok: bool,
+              fired: list[str]) -> tuple[int, dict[str, Any]] | None:
+    """``_chain`` computed (the rule ids it fires are appended to ``fired``)."""
     best: tuple[int, dict[str, Any]] | None = None
-    fired: list[str] = []
     for end, s in _matches(idx, text, i):
         soft: list[str] | None = [] if soft_ok else None
         hits = _segment_ok(idx, text, i, end, s, idx.surf[s], True, relaxed, fired, soft)
@@ -447,8 +477,6 @@ def _chain(idx: _Index, text: str, i: int, relaxed: bool = False,
             best = (j, {"segs": segs, "sibling": sibling})
             if soft:
                 best[1]["soft"] = soft[0]
-    for rid in fired:
-        fire(rid)
     if best is None:
         return None
     j, data = best
@@ -463,7 +491,7 @@ def _chain(idx: _Index, text: str, i: int, relaxed: bool = False,
             and s_last[:-1] in idx.surf):
         short_hits = [h for h in idx.surf[s_last[:-1]] if h[0] in ids]
         if short_hits:
-            fire("place.trim.shi_min")
+            fired.append("place.trim.shi_min")
             j -= 1
     # a village after a town or county: 鸡黍镇王庄村
     if not relaxed or j < len(text):
