@@ -145,15 +145,17 @@ def iter_candidates(
     # everywhere); its candidates are handed out window by window
     others = [m for m in MODULES if m.LABEL != "PERSON"]
     person: list[Candidate | None] = []
+    # one window (an article, a short page): the page's normalized text is the window's
+    whole = normalize(text) if len(windows) == 1 else None
     if len(others) < len(MODULES):
-        found = recognize_all(normalize(text), rules, [m for m in MODULES if m.LABEL == "PERSON"])
+        found = recognize_all(whole or normalize(text), rules, [m for m in MODULES if m.LABEL == "PERSON"])
         person = sorted(found, key=lambda c: c.start)
         del found
     pstarts = [c.start for c in person if c is not None]
     p_free = e_free = 0  # entries before these are let go
     furniture: list[Candidate] = []
     for k, (lo_c, hi_c, lo, hi) in enumerate(windows):
-        norm = normalize(text[lo:hi])
+        norm = whole if whole is not None and lo == 0 and hi == n else normalize(text[lo:hi])
         cands = recognize_all(norm, rules, others)
         for c in cands:
             c.start += lo
@@ -199,7 +201,7 @@ def iter_candidates(
             e_free += 1
         yield out, False
     if furniture:
-        ctx = Context(text=normalize(text), rules=rules, issue_date=issue, dateline=None, cands=furniture,
+        ctx = Context(text=whole if whole is not None else normalize(text), rules=rules, issue_date=issue, dateline=None, cands=furniture,
                       start=0, end=n)
         yield sorted(resolve_group(furniture, ctx), key=lambda c: c.start), True
 
@@ -258,17 +260,43 @@ def resolve_group(group: list[Candidate], ctx: Context) -> list[Candidate]:
     return [c for c in ctx.cands if c.label in BY_LABEL]
 
 
+#: the fields and private attributes ``to_entity`` fills itself (when ``Entity`` still has exactly these)
+_ENTITY_FIELDS = ("label", "text", "start", "end", "role", "value")
+_FAST_ENTITY: bool | None = None
+
+
+def _fast_entity_ok() -> bool:
+    """``Entity`` has exactly the fields and private attribute ``to_entity``'s fast path fills."""
+    global _FAST_ENTITY
+    if _FAST_ENTITY is None:
+        _FAST_ENTITY = (tuple(Entity.model_fields) == _ENTITY_FIELDS
+                        and set(Entity.__private_attributes__) == {"_rule_id"}
+                        and Entity.model_config.get("extra") in (None, "ignore"))
+    return _FAST_ENTITY
+
+
 def to_entity(c: Candidate, text: str, shift: int = 0) -> Entity:
-    e = Entity(
-        label=c.label,
-        text=text[c.start:c.end],
-        start=c.start - shift,
-        end=c.end - shift,
-        role=c.role if c.label == "PERSON" else None,
-        value=c.value,
-    )
-    e._rule_id = c.rule_id
+    """The public ``Entity`` of a resolved candidate (``Entity(...)`` without re-validating what
+    the rules built: the same object, about four times faster; the hot path of ``extract_entities``)."""
     fire(c.rule_id)
+    fields = {
+        "label": c.label,
+        "text": text[c.start:c.end],
+        "start": int(c.start - shift),
+        "end": int(c.end - shift),
+        "role": c.role if c.label == "PERSON" else None,
+        "value": dict(c.value) if c.value is not None else None,
+    }
+    if not _fast_entity_ok() or not (type(c.label) is str and (c.value is None or type(c.value) is dict)
+                                     and (fields["role"] is None or type(fields["role"]) is str)):
+        e = Entity(**fields)
+        e._rule_id = c.rule_id
+        return e
+    e = object.__new__(Entity)
+    object.__setattr__(e, "__dict__", fields)
+    object.__setattr__(e, "__pydantic_fields_set__", set(_ENTITY_FIELDS))
+    object.__setattr__(e, "__pydantic_extra__", None)
+    object.__setattr__(e, "__pydantic_private__", {"_rule_id": c.rule_id})
     return e
 
 

@@ -17,6 +17,8 @@ True
 from __future__ import annotations
 
 import functools
+import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,31 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import RuleError
 
 _ID_RE = regex.compile(r"^[a-z_]+(\.[^\s.]+)+$")
+
+#: what ``re`` reads differently from ``regex`` (or not at all): class escapes (\w \s \d \b and
+#: their negations, whose Unicode tables differ a little), \p{..}, inline flags, named groups
+#: written ``(?<name>``, POSIX classes and nested sets
+_REGEX_ONLY = re.compile(r"\\[wWsSdDbBpPXNGKQELhHvVmM]|\(\?[aiLmsuxVwfr^-]+[:)]|\(\?<[A-Za-z_]|\[\[|\[:")
+
+
+def fast_compile(pattern: str) -> Any:
+    r"""``regex.compile(pattern)``, or ``re.compile`` when ``re`` reads the pattern the same way.
+
+    Literal alternations and plain sets (most rule patterns: cue words, suffixes, dates) match the
+    same in both engines, and ``re`` scans them several times faster. Anything ``regex`` reads its
+    own way (``\p{Han}``, ``\d``, inline flags, variable-length look-behind…) stays with ``regex``.
+
+    >>> type(fast_compile("派出所|公安局")).__module__, type(fast_compile(r"\p{Han}+")).__module__
+    ('re', '_regex')
+    """
+    if not _REGEX_ONLY.search(pattern):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                return re.compile(pattern)
+        except (re.error, Warning, RecursionError, OverflowError):
+            pass
+    return regex.compile(pattern)
 
 
 def rules_dir() -> Path:
@@ -154,7 +181,7 @@ def _load_file(path: Path, seen: dict[str, str]) -> RuleFile:
     for r in rf.rules:
         if r.pattern is not None:
             try:
-                r.compiled = regex.compile(r.pattern)
+                r.compiled = fast_compile(r.pattern)
             except regex.error as exc:
                 raise RuleError(f"rules/{path.name}: rule {r.id}: bad pattern: {exc}") from None
             if "\\b" in r.pattern or "\\W" in r.pattern:

@@ -18,6 +18,8 @@ import bisect
 import functools
 from importlib import resources
 
+import numpy as np
+
 
 @functools.lru_cache(maxsize=1)
 def _table() -> dict[int, str]:
@@ -45,9 +47,32 @@ def _table() -> dict[int, str]:
     return table
 
 
+@functools.lru_cache(maxsize=1)
+def _lookup() -> np.ndarray:
+    """``_table`` as an array indexed by code point (code points past its end map to themselves)."""
+    table = _table()
+    lut = np.arange(max(table, default=0) + 1, dtype=np.uint32)
+    for code, ch in table.items():
+        lut[code] = ord(ch)
+    return lut
+
+
 def normalize(text: str) -> str:
-    """Map ``text`` character by character (same length) to the forms the rules are written in."""
-    out = text.translate(_table())
+    """Map ``text`` character by character (same length) to the forms the rules are written in.
+
+    The same mapping as ``text.translate(_table())``, done on an array of code points (several
+    times faster on Chinese text, whose characters all take str.translate's slow path).
+    """
+    if len(text) < 16:
+        out = text.translate(_table())
+    else:
+        lut = _lookup()
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if int(cps.max()) < len(lut):
+            mapped = lut[cps]
+        else:
+            mapped = np.where(cps < len(lut), lut[np.minimum(cps, len(lut) - 1)], cps)
+        out = mapped.tobytes().decode("utf-32-le", "surrogatepass")
     if len(out) != len(text):  # pragma: no cover - the table is 1:1 by construction
         raise AssertionError("normalization changed the text length")
     return out

@@ -50,7 +50,7 @@ import regex
 from .. import numerals
 from ..candidates import Candidate
 from ..context import Context
-from ..ruleset import RuleSet
+from ..ruleset import RuleSet, fast_compile
 from ..trace import fire
 
 LABEL = "DATE"
@@ -100,7 +100,7 @@ class _Compiled:
         }
         self.bare_before = set(f.extra("bare_day_before") or "")
         self.bare_not_after = list(f.extra("bare_day_not_after") or [])
-        self.habitual_re = regex.compile(_alternation(list(f.extra("habitual_cues") or ["每天"])))
+        self.habitual_re = fast_compile(_alternation(list(f.extra("habitual_cues") or ["每天"])))
         self.hab_win_ana = int(f.extra("habitual_window_anaphoric") or 30)
         self.hab_win_cal = int(f.extra("habitual_window_calendar") or 4)
         self.clause_breaks = str(f.extra("clause_breaks") or "，。；！？\n")
@@ -133,12 +133,12 @@ class _Compiled:
             if r.pattern:
                 parts.append(f"(?P<r{n}>{numerals.expand_macros(r.pattern, table, rules)})")
                 self.ids.append((f"r{n}", r.id, r.score))
-        self.master = regex.compile("|".join(parts))
+        self.master = fast_compile("|".join(parts))
         words = [*self.deictic_years, *self.anaphoric_years, *self.deictic_days, *self.deictic_months,
                  *self.deictic_weeks,
                  *self.anaphoric_days, *self.anaphoric_months]
-        self.prefilter = regex.compile(str(f.extra("prefilter")) + "|" + _alternation(words)[3:-1])
-        self.prefilter_dotted = regex.compile(str(f.extra("prefilter_dotted") or "(?!)"))
+        self.prefilter = fast_compile(str(f.extra("prefilter")) + "|" + _alternation(words)[3:-1])
+        self.prefilter_dotted = fast_compile(str(f.extra("prefilter_dotted") or "(?!)"))
 
 
 @functools.lru_cache(maxsize=4)

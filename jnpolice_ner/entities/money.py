@@ -23,7 +23,7 @@ import regex
 from .. import numerals
 from ..candidates import Candidate
 from ..context import Context
-from ..ruleset import RuleSet
+from ..ruleset import RuleSet, fast_compile
 from ..trace import fire
 
 LABEL = "MONEY"
@@ -54,7 +54,7 @@ class _Compiled:
         self.adverb_follow = tuple(sorted(f.extra("adverb_follow") or (), key=len, reverse=True))
         self.adverb_amount_follow = set(f.extra("adverb_amount_follow") or "")
         cues = list(f.extra("context_cues") or [])
-        self.cue_re = regex.compile(_alternation(cues)) if cues else None
+        self.cue_re = fast_compile(_alternation(cues)) if cues else None
         # what may follow a numeral run for it to be worth trying (units, currency, qualifiers, ranges)
         self.after = tuple(sorted({*self.units, *self.cur_post, *self.tq, *self.connectors}, key=len, reverse=True))
         self.lq_words = _suffix_index(list(self.lq))
@@ -69,7 +69,7 @@ class _Compiled:
         self.patterns: list[tuple[str, Any, Any]] = []
         for r in f.rules:
             if r.pattern:
-                self.patterns.append((r.id, regex.compile(numerals.expand_macros(r.pattern, macros, rules)), r))
+                self.patterns.append((r.id, fast_compile(numerals.expand_macros(r.pattern, macros, rules)), r))
         self.bare_mags = set()
         for _, _, r in self.patterns:
             self.bare_mags |= set(r.extra("magnitudes") or ())

@@ -24,7 +24,7 @@ import regex
 
 from ..candidates import Candidate
 from ..context import Context
-from ..ruleset import RuleSet
+from ..ruleset import RuleSet, fast_compile
 from ..textnorm import span_back, strip_glosses
 from ..trace import fire
 from . import unit as _unit
@@ -32,8 +32,8 @@ from . import unit as _unit
 LABEL = "ORG"
 ORDER = 30
 
-_RUN = regex.compile(r"[\p{Han}A-Za-z0-9]{1,24}$")
-_HAN_RUN = regex.compile(r"[\p{Han}]{1,12}$")
+_RUN = fast_compile(r"[\p{Han}A-Za-z0-9]{1,24}$")
+_HAN_RUN = fast_compile(r"[\p{Han}]{1,12}$")
 _ADMIN_END = set("省市县区镇乡道旗州")
 #: level words that stand for the place of a court or procuratorate in local news (市一中院)
 _LEVEL_CHARS = set("省市县区")
@@ -59,7 +59,7 @@ class _Config:
         for row in rules.table("org_government"):
             self.alias.setdefault(row["alias"], (row["name"], "government", True))
         alts = sorted(self.alias, key=len, reverse=True)
-        self.alias_re = regex.compile("|".join(regex.escape(a) for a in alts))
+        self.alias_re = fast_compile("|".join(regex.escape(a) for a in alts))
         self.branch_re = rf.rule("org.bank.branch").compiled
         self.rural_re = rf.rule("org.bank.rural").compiled
         self.company_re = rf.rule("org.company.limited").compiled
@@ -471,11 +471,11 @@ class _MoreConfig:
         self.outlet_re = rf.rule("org.media.outlet").compiled
         weak = sorted(rf.extra("outlet_weak_suffixes") or (), key=len, reverse=True)
         self.weak = tuple(weak)
-        self.weak_re = regex.compile("|".join(regex.escape(w) for w in weak) or "(?!)")
+        self.weak_re = fast_compile("|".join(regex.escape(w) for w in weak) or "(?!)")
         self.outlet_before = tuple(rf.extra("outlet_before") or ())
         self.source_words = tuple(rf.extra("outlet_source_words") or ())
         self.outlet_after = tuple(rf.extra("outlet_after") or ())
-        self.outlet_dateline = regex.compile(rf.extra("outlet_dateline") or "(?!)")
+        self.outlet_dateline = fast_compile(rf.extra("outlet_dateline") or "(?!)")
         self.left_stops = set(rf.extra("outlet_left_stops", ""))
         self.generic = (set(rf.extra("company_generic") or ()) | set(rf.extra("shop_generic") or ())
                         | set(rf.extra("outlet_generic_names") or ()))
@@ -485,7 +485,7 @@ class _MoreConfig:
         levels = sorted(rf.extra("level_words") or (), key=len, reverse=True)
         full = sorted(rf.extra("full_departments") or (), key=len, reverse=True)
         alt = "|".join(regex.escape(d) for d in sorted(depts, key=len, reverse=True))
-        self.level_re = regex.compile(
+        self.level_re = fast_compile(
             rf"(?<=^|[^\p{{Han}}]|[和与及同跟向对由经])(?:{'|'.join(map(regex.escape, levels))})(?:{alt})|{'|'.join(full)}")
 
 
@@ -494,7 +494,7 @@ def _more_config(rules: RuleSet) -> _MoreConfig:
     return _MoreConfig(rules)
 
 
-_HAN_CHAR = regex.compile(r"\p{Han}")
+_HAN_CHAR = fast_compile(r"\p{Han}")
 
 
 def _is_han(ch: str) -> bool:
@@ -621,7 +621,7 @@ def recognize_outlets(text: str, rules: RuleSet) -> list[Candidate]:
     return out
 
 
-_COPYRIGHT_ITEM = regex.compile(r"(?:[\p{Han}A-Za-z0-9]{2,14}|(?:\p{Han}[ \u3000]){1,9}\p{Han})$")
+_COPYRIGHT_ITEM = fast_compile(r"(?:[\p{Han}A-Za-z0-9]{2,14}|(?:\p{Han}[ \u3000]){1,9}\p{Han})$")
 
 
 def _copyright_owners(text: str, cfg: _MoreConfig, found: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:

@@ -22,7 +22,7 @@ import regex
 
 from ..candidates import Candidate
 from ..context import Context
-from ..ruleset import RuleSet
+from ..ruleset import RuleSet, fast_compile
 from ..trace import fire
 
 LABEL = "PERSON"
@@ -206,8 +206,8 @@ def _data(rules: RuleSet) -> _Data:
     d = _Data(
         singles=singles,
         compounds=compounds,
-        cue_re=regex.compile(_alt(list(cue_role))),
-        cue_end_re=regex.compile("(?:" + _alt(list(cue_role)) + ")$"),
+        cue_re=fast_compile(_alt(list(cue_role))),
+        cue_end_re=fast_compile("(?:" + _alt(list(cue_role)) + ")$"),
         cue_role=cue_role,
         stop_words=_Words(x("stop_words") or []),
         non_name=frozenset(x("non_name_chars") or ""),
@@ -217,18 +217,18 @@ def _data(rules: RuleSet) -> _Data:
         function_surnames=frozenset(x("function_surnames") or []),
         ordinals=frozenset(x("anon_ordinals") or ""),
         anon_third_stop=frozenset(x("anon_third_stop") or ""),
-        title_re=regex.compile(_alt(list(title_kind))),
+        title_re=fast_compile(_alt(list(title_kind))),
         title_kind=title_kind,
         title_stop=tuple(x("title_stop") or []),
         title_prev_stop=tuple(x("title_prev_stop") or []),
-        xiao_lao_re=regex.compile("[小老](?:" + sur_alt + ")"),
+        xiao_lao_re=fast_compile("[小老](?:" + sur_alt + ")"),
         xiao_lao_follow=frozenset(x("xiao_lao_follow") or ""),
         xiao_lao_stop=tuple(x("xiao_lao_stop") or []),
-        pseudo_re=regex.compile(_alt(x("pseudonym_markers") or ["（化名）"])),
-        verb_after_re=regex.compile(_alt(x("verbs_after_name") or ["报警"])),
-        verb_before_re=regex.compile(_alt(list(vbn.get("full", [])) + list(vbn.get("anon_only", [])))),
+        pseudo_re=fast_compile(_alt(x("pseudonym_markers") or ["（化名）"])),
+        verb_after_re=fast_compile(_alt(x("verbs_after_name") or ["报警"])),
+        verb_before_re=fast_compile(_alt(list(vbn.get("full", [])) + list(vbn.get("anon_only", [])))),
         verb_before_full=frozenset(vbn.get("full", [])),
-        hero_re=regex.compile(_alt(x("hero_after") or ["英模"])),
+        hero_re=fast_compile(_alt(x("hero_after") or ["英模"])),
         hero_before=tuple(x("hero_before") or []),
         given_before=tuple(x("given_name_before") or []),
         given_after=tuple(x("given_name_after") or []),
@@ -249,7 +249,7 @@ def _data(rules: RuleSet) -> _Data:
         sentence_offence_re=rf.rule("person.role.sentence_offence").compiled,
         full_name_titles=frozenset(x("full_name_titles") or []),
         resident_re=rf.rule("person.context.resident").compiled,
-        resident_end_re=regex.compile("(?:" + rf.rule("person.context.resident").pattern + ")$"),
+        resident_end_re=fast_compile("(?:" + rf.rule("person.context.resident").pattern + ")$"),
         alias_re=rf.rule("person.role.left.alias").compiled,
         open_cues=frozenset(x("open_cues") or []),
         open_victim_re=rf.rule("person.role.open_victim").compiled,
@@ -260,9 +260,9 @@ def _data(rules: RuleSet) -> _Data:
         firm_other=frozenset(x("firm_other_cues") or []),
         pretend_modifier_re=rf.rule("person.role.pretend_modifier").compiled,
         collision_left_re=rf.rule("person.role.left.collision").compiled,
-        collision_right_re=regex.compile(rf.rule("person.role.left.collision").extra("right")),
+        collision_right_re=fast_compile(rf.rule("person.role.left.collision").extra("right")),
         attacked_left_re=rf.rule("person.role.left.attacked").compiled,
-        attacked_right_re=regex.compile(rf.rule("person.role.left.attacked").extra("right")),
+        attacked_right_re=fast_compile(rf.rule("person.role.left.attacked").extra("right")),
         helper_re=rf.rule("person.role.helper").compiled,
         helper_others=tuple(rf.rule("person.role.helper").extra("others") or []),
         nickname_re=rf.rule("person.alias.nickname").compiled,
@@ -271,11 +271,11 @@ def _data(rules: RuleSet) -> _Data:
         # 老师, 老板, 老人…: words after a surname that make no 周老 (老是 and 老在 do: 周老是否…)
         elder_words=tuple(w for w in x("xiao_lao_stop") or [] if w[0] == "老" and w[1] not in (x("non_name_chars") or ""))
         + tuple(rf.rule("person.title.elder").extra("words") or []),
-        deceased_re=regex.compile(rf.rule("person.role.deceased").pattern.lstrip("^")),
+        deceased_re=fast_compile(rf.rule("person.role.deceased").pattern.lstrip("^")),
         relation_re=rf.rule("person.context.relation").compiled,
         gang_head_re=rf.rule("person.context.gang_head").compiled,
         group_arrest_re=rf.rule("person.context.group_arrest").compiled,
-        group_arrest_tail_re=regex.compile(rf.rule("person.context.group_arrest").extra("tail")),
+        group_arrest_tail_re=fast_compile(rf.rule("person.context.group_arrest").extra("tail")),
         uncued_rules=frozenset(r.id for r in rf.rules if r.extra("uncued")),
         relation_cues=frozenset(rf.rule("person.role.relation").extra("cues") or []),
         scores={r.id: r.score for r in rf.rules},
@@ -499,8 +499,8 @@ def _conjuncts(text: str, k: int, d: Any):
         yield s2, e2, kind2
         k = e2
 
-_BRACKET_RE = regex.compile(r"[（(][^（()）\n]{0,40}[）)]")
-_MODIFIER_RE = regex.compile(r"[^，。；：！？、\n（()）“”]{1,12}?的")
+_BRACKET_RE = fast_compile(r"[（(][^（()）\n]{0,40}[）)]")
+_MODIFIER_RE = fast_compile(r"[^，。；：！？、\n（()）“”]{1,12}?的")
 
 
 def _list_end(text: str, k: int, d: Any) -> int:

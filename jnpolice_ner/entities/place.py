@@ -31,14 +31,14 @@ import regex
 
 from ..candidates import Candidate
 from ..context import Context
-from ..ruleset import RuleSet, load_rules
+from ..ruleset import RuleSet, fast_compile, load_rules
 from ..trace import fire
 
 LABEL = "PLACE"
 ORDER = 10
 
 #: the suffix of an autonomous division (大通回族土族自治县 → 县)
-_AUTONOMOUS = regex.compile(r"(?:[\p{Han}]{1,8}?族)+自治(县|旗|州)")
+_AUTONOMOUS = fast_compile(r"(?:[\p{Han}]{1,8}?族)+自治(县|旗|州)")
 
 _LEVEL_RANK = {"country": 5, "province": 4, "city": 3, "county": 2, "town": 1, "other": 0, "zone": 0}
 
@@ -62,6 +62,8 @@ class _Index:
     def __init__(self, rules: RuleSet):
         cfg = rules["place"]
         self.cfg = cfg
+        #: (text, {(position, soft_ok): (chain, rule ids fired)}) of the text ``_chain`` read last
+        self.chain_memo: tuple[str, dict[tuple[int, bool], Any]] | None = None
         self.entries: dict[str, _Entry] = {}
         self.surf: dict[str, list[tuple[str, str]]] = {}
         rows = rules.table("admin_divisions")
@@ -118,9 +120,9 @@ class _Index:
         self.prefer: list[str] = [str(c) for c in cfg.extra("prefer", [])]
         self.zone_suffixes = tuple(sorted(cfg.extra("zone_suffixes", []), key=len, reverse=True))
         cues = sorted(cfg.extra("cues_after", []), key=len, reverse=True)
-        self.cue_re = regex.compile("(?:" + "|".join(regex.escape(c) for c in cues) + ")")
+        self.cue_re = fast_compile("(?:" + "|".join(regex.escape(c) for c in cues) + ")")
         tcues = sorted(cfg.extra("town_cues_after", []), key=len, reverse=True)
-        self.town_cue_re = regex.compile("(?:" + "|".join(regex.escape(c) for c in tcues) + ")")
+        self.town_cue_re = fast_compile("(?:" + "|".join(regex.escape(c) for c in tcues) + ")")
         self.after_re = cfg.rule("place.block.after").compiled
         self.trim_re = cfg.rule("place.trim.shi_min").compiled
         self.abbrev_rules = [r for r in cfg.rules if r.id.startswith("place.abbrev.")]
@@ -405,9 +407,37 @@ def _chain(idx: _Index, text: str, i: int, relaxed: bool = False,
            soft_ok: bool = False) -> tuple[int, dict[str, Any]] | None:
     """The longest acceptable chain starting at ``i``: (end, data) or None.
 
-    ``soft_ok``: a first segment lacking only its cue is accepted, marked ``data["soft"]``."""
+    ``soft_ok``: a first segment lacking only its cue is accepted, marked ``data["soft"]``.
+    The chains of the text read last are remembered: recognition, the soft and listed chains and
+    the article context (``_article_context``: the same text object for a one-article text) ask
+    for the same positions; each caller gets its own copy of ``data``."""
+    if relaxed:  # names looked up one by one (resolve): nothing to share
+        fired: list[str] = []
+        res = _chain_at(idx, text, i, True, soft_ok, fired)
+        for rid in fired:
+            fire(rid)
+        return res
+    memo = idx.chain_memo
+    if memo is None or memo[0] is not text:
+        memo = idx.chain_memo = (text, {})
+    key = (i, soft_ok)
+    got = memo[1].get(key)
+    if got is None:
+        fired = []
+        got = memo[1][key] = (_chain_at(idx, text, i, False, soft_ok, fired), fired)
+    res, fired = got
+    for rid in fired:
+        fire(rid)
+    if res is None:
+        return None
+    end, data = res
+    return end, {**data, "segs": list(data["segs"]), "ids": list(data["ids"]), "forms": list(data["forms"])}
+
+
+def _chain_at(idx: _Index, text: str, i: int, relaxed: bool, soft_ok: bool,
+              fired: list[str]) -> tuple[int, dict[str, Any]] | None:
+    """``_chain`` computed (the rule ids it fires are appended to ``fired``)."""
     best: tuple[int, dict[str, Any]] | None = None
-    fired: list[str] = []
     for end, s in _matches(idx, text, i):
         soft: list[str] | None = [] if soft_ok else None
         hits = _segment_ok(idx, text, i, end, s, idx.surf[s], True, relaxed, fired, soft)
@@ -447,8 +477,6 @@ def _chain(idx: _Index, text: str, i: int, relaxed: bool = False,
             best = (j, {"segs": segs, "sibling": sibling})
             if soft:
                 best[1]["soft"] = soft[0]
-    for rid in fired:
-        fire(rid)
     if best is None:
         return None
     j, data = best
@@ -463,7 +491,7 @@ def _chain(idx: _Index, text: str, i: int, relaxed: bool = False,
             and s_last[:-1] in idx.surf):
         short_hits = [h for h in idx.surf[s_last[:-1]] if h[0] in ids]
         if short_hits:
-            fire("place.trim.shi_min")
+            fired.append("place.trim.shi_min")
             j -= 1
     # a village after a town or county: 鸡黍镇王庄村
     if not relaxed or j < len(text):
@@ -771,7 +799,7 @@ def _context_codes(idx: _Index, ctx: Context, cand: Candidate | None = None) -> 
     return codes
 
 
-_DIVISION_CUT = regex.compile(r"(?<=省|自治区|市|自治州|州|盟|地区|县|区|旗)")
+_DIVISION_CUT = fast_compile(r"(?<=省|自治区|市|自治州|州|盟|地区|县|区|旗)")
 
 
 def resolve(cand: Candidate, ctx: Context) -> bool:

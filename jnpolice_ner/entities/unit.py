@@ -22,7 +22,7 @@ import regex
 
 from ..candidates import Candidate
 from ..context import Context
-from ..ruleset import RuleSet
+from ..ruleset import RuleSet, fast_compile
 from ..trace import fire
 
 LABEL = "UNIT"
@@ -30,7 +30,7 @@ ORDER = 20
 
 #: longest run of name characters looked at before a suffix
 MAX_RUN = 12
-_HAN_RUN = regex.compile(rf"[\p{{Han}}]{{1,{MAX_RUN}}}$")
+_HAN_RUN = fast_compile(rf"[\p{{Han}}]{{1,{MAX_RUN}}}$")
 
 #: which kinds may be the parent of a short form of a given kind ("bureau_county": a county-level bureau)
 PARENT_KINDS: dict[str, tuple[str, ...]] = {
@@ -59,7 +59,7 @@ MAX_CHAINED_NAME = 8
 #: suffixes a bare 市/县/省 may stand before (市公安局, 县公安局, 省公安厅, 市反诈中心)
 SHORT_OK = {"市": ("bureau", "anti_fraud_center", "detention"), "县": ("bureau", "anti_fraud_center", "detention"),
             "省": ("department", "anti_fraud_center"), "区": ("branch",)}
-_CHAIN_RE = regex.compile(
+_CHAIN_RE = fast_compile(
     r"^(?P<prov>[\p{Han}]{2,3}?(?:省|自治区)|北京市|天津市|上海市|重庆市)?"
     r"(?P<city>[\p{Han}]{2,4}?(?:市|州|盟|地区))?(?P<county>[\p{Han}]{1,4}?(?:县|区|旗|市))?"
     r"(?P<town>[\p{Han}]{1,4}?(?:镇|乡|街道))?$"
@@ -122,9 +122,9 @@ def chain_parts(value: dict[str, Any] | None) -> tuple[str | None, str | None, s
     return _chain_parts(value["name"], value.get("level"), bool(value.get("_fallback")))
 
 
-_PROVINCE_RE = regex.compile(r"(?P<p>[\p{Han}]{2,7}?(?:省|自治区|特别行政区)|北京市|天津市|上海市|重庆市)?(?P<rest>.*)$")
-_CITY_RE = regex.compile(r"[\p{Han}]{1,8}?(?:市|自治州|州|盟|地区)")
-_COUNTY_RE = regex.compile(r"[\p{Han}]{1,8}?(?:自治县|县|区|旗|市)")
+_PROVINCE_RE = fast_compile(r"(?P<p>[\p{Han}]{2,7}?(?:省|自治区|特别行政区)|北京市|天津市|上海市|重庆市)?(?P<rest>.*)$")
+_CITY_RE = fast_compile(r"[\p{Han}]{1,8}?(?:市|自治州|州|盟|地区)")
+_COUNTY_RE = fast_compile(r"[\p{Han}]{1,8}?(?:自治县|县|区|旗|市)")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -171,7 +171,7 @@ class _Config:
                 for alt in r.pattern.split("|"):
                     self.suffix[alt] = (r.id, r.extra("kind"))
         alts = sorted(self.suffix, key=len, reverse=True)
-        self.suffix_re = regex.compile("|".join(regex.escape(a) for a in alts))
+        self.suffix_re = fast_compile("|".join(regex.escape(a) for a in alts))
         self.not_before: dict[str, str] = dict(rf.extra("not_before") or {})
         self.function = sorted(set(rules.lexicon("unit_function")), key=len, reverse=True)
         self.function_set = set(self.function)
@@ -185,7 +185,7 @@ class _Config:
         self.area_first = {w[0] for w in self.area_generic}
         prop = rf.rule("unit.name.proper")
         self.proper_kinds = set(prop.extra("kinds") or ())
-        self.area_re = regex.compile(prop.extra("area_pattern") or "(?!)")
+        self.area_re = fast_compile(prop.extra("area_pattern") or "(?!)")
         self.ordinal_re = rf.rule("unit.name.ordinal").compiled
         self.proper_re = rf.rule("unit.name.proper").compiled
         self.national_re = rf.rule("unit.name.national").compiled
@@ -877,7 +877,7 @@ def _compatible_ancestor(name: str | None, parent: str | None, allowed: tuple[st
     return None
 
 
-_ORDINAL_START = regex.compile(r"[第一二三四五六七八九十0-9]")
+_ORDINAL_START = fast_compile(r"[第一二三四五六七八九十0-9]")
 
 
 def _join(parent: str, short: str, rules: RuleSet) -> str:
