@@ -336,6 +336,9 @@ def parse_name(run: str, kind: str, cfg: _Config) -> tuple[int, dict[str, Any]] 
         # national / short (国家反诈中心, 市公安局)
         if kind == "anti_fraud_center" and len(rest) >= 2 and cfg.national_re.match(rest[-2:]):
             return 2, {"name": rest[-2:], "place": None, "national": True, "rules": ["unit.name.national"]}
+        if rest.endswith("自治区") and kind in SHORT_OK["省"] and rest[-4:-3] not in ("各", "全"):
+            # 自治区公安厅, 自治区反诈中心: the article's own region, like 省公安厅
+            return 3, {"name": "", "place": None, "short": "省", "rules": ["unit.name.short"]}
         if rest[-1:] in SHORT_OK and kind in SHORT_OK[rest[-1]]:
             before = rest[-2:-1]
             # 全市公安局 / 各县公安局 are generic; 我市公安局 keeps 市公安局
@@ -618,7 +621,7 @@ def bureau_of(value: dict[str, Any] | None, level: str) -> tuple[str | None, str
     sub-unit hangs under, which for a city district is the city bureau's branch).
 
     >>> bureau_of({"name": "山东省济宁市任城区", "level": "county"}, "sub")
-    ('济宁市公安局任城分局', '济宁市公安局')
+    ('济宁市公安局任城区分局', '济宁市公安局')
 
     >>> bureau_of({"name": "山东省济宁市金乡县", "level": "county"}, "county")
     ('金乡县公安局', '济宁市公安局')
@@ -635,8 +638,9 @@ def bureau_of(value: dict[str, Any] | None, level: str) -> tuple[str | None, str
     if level == "sub" and county:
         # the organ a sub-unit hangs under: a county bureau, or a city district's branch
         if county.endswith("区") and city and len(county) > 2 and county != city:
-            # a 新区's branch is named without 新区: 浦东新区 → 上海市公安局浦东分局
-            stem = county[:-2] if county.endswith("新区") and len(county) > 3 else county[:-1]
+            # a 新区's branch is named without 新区: 浦东新区 → 上海市公安局浦东分局; any other district
+            # keeps its 区 (annotation.md, UNIT names: 槐荫区腊山派出所 → 济南市公安局槐荫区分局…)
+            stem = county[:-2] if county.endswith("新区") and len(county) > 3 else county
             return city + "公安局" + stem + "分局", city + "公安局"
         return bureau_of(value, "county")
     if level in ("county", "city") and city:
@@ -707,11 +711,20 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
                 return cb + place + suffix, cb, "unit.complete.name_place"
         elif kind in ("anti_fraud_center", "detention"):
             lvl = "county" if level in ("county", "town", "other") and county else "city"
+            if level == "province" and prov:
+                # 新疆反电信网络诈骗中心 → 新疆维吾尔自治区反电信网络诈骗中心 under its 公安厅
+                b, _ = bureau_of(val, "province")
+                fire("unit.complete.province_center")
+                return prov + suffix, b, "unit.complete.full"
             b, _ = bureau_of(val, lvl)
             if b and kind == "anti_fraud_center":
                 return _district_center(seg["place"], val, suffix, ctx) or (seg["place"] + suffix, b, "unit.complete.full")
             if b:
-                return b + suffix, b, "unit.complete.full"
+                # 北海市看守所, 三亚看守所: named by its place like a centre (三亚市看守所), under the bureau
+                own = county if lvl == "county" else city
+                fire("unit.complete.place_detention")
+                return _autonomous_as_written(own, seg["place"], val) + suffix, \
+                    _autonomous_as_written(b, seg["place"], val), "unit.complete.full"
     if seg.get("short"):
         city_val = _context_place(ctx, cand, seg["short"])
         if city_val is not None:
@@ -731,10 +744,14 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
             if b:
                 if kind == "bureau":
                     return b, p, "unit.complete.context_city"
+                if kind == "anti_fraud_center" and lvl == "province":
+                    prov, _, _ = chain_parts(city_val)
+                    return prov + suffix, b, "unit.complete.context_city"
                 if kind == "anti_fraud_center":
                     return b[: -len("公安局")] + suffix, b, "unit.complete.context_city"
                 return b + name + suffix, b, "unit.complete.context_city"
-        return seg["short"] + name + suffix, None, "unit.complete.none"
+        own = "自治区" if seg.get("written", "").startswith("自治区") else seg["short"]
+        return own + name + suffix, None, "unit.complete.none"
     # a place before a functional / proper name: 济宁市交警支队, 金乡县兴隆派出所
     if val is not None and name:
         level = val.get("level")
@@ -746,6 +763,8 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
         if lvl == "county" and "branch" in PARENT_KINDS.get(kind, ()):
             lvl = "sub"
         b, _ = bureau_of(val, lvl)
+        if b and lvl == "sub":
+            b = _branch_as_written(b, seg["place"], val, ctx)
         if b:
             return b + name + suffix, b, "unit.complete.name_place"
     short = seg.get("written", "") + suffix
@@ -762,21 +781,48 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
         break
     # dateline
     if dl is not None:
-        b = _parent_from_place(dl, kind, allowed)
+        b = _parent_from_place(dl, kind, allowed, ctx)
         if b:
             return b + short, b, "unit.complete.dateline"
     # the name is a town or area of the place table (鸡黍派出所, 市中分局)
     if val is not None and not name and kind in ("station", "post", "branch") \
             and seg.get("written") not in _config(ctx.rules).area_generic:
         b, _ = bureau_of(val, "city" if kind == "branch" else "sub")
+        if b and kind != "branch":
+            b = _branch_as_written(b, None, val, ctx)
         if b:
             return b + short, b, "unit.complete.name_place"
     for c in reversed(ctx.cands):
         if c.label == "PLACE" and c.end <= cand.start and c.value:
-            b = _parent_from_place(c.value, kind, allowed)
+            b = _parent_from_place(c.value, kind, allowed, ctx)
             if b:
                 return b + short, b, "unit.complete.article_place"
     return short, None, "unit.complete.none"
+
+
+def _branch_as_written(b: str, place: str | None, val: dict[str, Any], ctx: Context) -> str:
+    """A district branch completed for a sub-unit, in the article's own form: the branch the article
+    already named (秀英分局 before 刑警大队 of 秀英), else the district as written (金安刑警大队 →
+    六安市公安局金安分局, 同安区新民派出所 → 厦门市公安局同安区分局…).
+
+    >>> _branch_as_written("六安市公安局金安区分局", "金安", {"name": "安徽省六安市金安区", "level": "county"}, Context(text=""))
+    '六安市公安局金安分局'
+    """
+    if not b.endswith("区分局"):
+        return b
+    short = b[: -len("区分局")] + "分局"
+    for u in ctx.units:
+        n = u.get("name") or ""
+        if n.startswith(short):
+            fire("unit.complete.branch_as_written")
+            return short
+        if n.startswith(b):
+            return b
+    _, _, county = chain_parts(val)
+    if place is not None and county and not place.endswith("区") and place.endswith(county[:-1]):
+        fire("unit.complete.branch_as_written")
+        return short
+    return b
 
 
 def _article_district(place: str, ctx: Context) -> dict[str, Any] | None:
@@ -848,10 +894,13 @@ def _district_center(place: str, val: dict[str, Any], suffix: str,
     return city + county + suffix, parent, "unit.complete.full"
 
 
-def _parent_from_place(val: dict[str, Any], kind: str, allowed: tuple[str, ...]) -> str | None:
+def _parent_from_place(val: dict[str, Any], kind: str, allowed: tuple[str, ...],
+                       ctx: Context | None = None) -> str | None:
     level = val.get("level")
     if level in ("county", "town", "other") and "bureau_county" in allowed:
         b, _ = bureau_of(val, "sub" if "branch" in allowed else "county")
+        if b and ctx is not None and "branch" in allowed:
+            b = _branch_as_written(b, None, val, ctx)
         if b:
             return b
     if "bureau_city" in allowed:
