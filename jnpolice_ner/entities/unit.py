@@ -29,7 +29,7 @@ LABEL = "UNIT"
 ORDER = 20
 
 #: longest run of name characters looked at before a suffix
-MAX_RUN = 12
+MAX_RUN = 16
 _HAN_RUN = regex.compile(rf"[\p{{Han}}]{{1,{MAX_RUN}}}$")
 
 #: which kinds may be the parent of a short form of a given kind ("bureau_county": a county-level bureau)
@@ -52,8 +52,8 @@ RANK: dict[str, int] = {
 }
 #: kinds whose name may be empty after a parent (济宁市公安局看守所, 济宁市公安局反诈中心, 县公安局交警队)
 EMPTY_NAME_OK = ("detention", "anti_fraud_center", "team", "post")
-#: a sub-unit may follow a parent of equal rank in these pairs (渝北公安分局网安支队)
-CHAIN_SAME_RANK = {("branch", "detachment"), ("brigade", "anti_fraud_center")}
+#: a sub-unit may follow a parent of equal rank in these pairs (渝北公安分局网安支队, 重庆市公安局反扒总队)
+CHAIN_SAME_RANK = {("branch", "detachment"), ("brigade", "anti_fraud_center"), ("bureau", "corps")}
 #: longest free name of a sub-unit written right after its parent (青石市公安局城管分局巡逻治安大队)
 MAX_CHAINED_NAME = 8
 #: suffixes a bare 市/县/省 may stand before (市公安局, 县公安局, 省公安厅, 市反诈中心)
@@ -302,7 +302,7 @@ def parse_name(run: str, kind: str, cfg: _Config) -> tuple[int, dict[str, Any]] 
     name_rules: list[str] = []
     core = ""
     # ordinal right before the suffix (一中队, 交警二大队)
-    if kind in ("brigade", "squad", "detachment", "corps"):
+    if kind in ("brigade", "squad", "detachment", "corps", "detention"):
         m = cfg.ordinal_re.search(run)
         if m:
             core = m.group(0)
@@ -439,11 +439,20 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             # right after its parent, a sub-unit's whole name is taken (城管分局, 船舶航标安全保卫支队)
             used, info = len(run), {"name": run, "place": None, "rules": ["unit.name.chained"]}
             seg_start = s - used
-        if info is not None and not attached and kind == "branch" and (
-                (info.get("place") and not info.get("name"))
-                or (not info.get("place") and "unit.name.function" in info.get("rules", ()))):
-            # 太原公安迎泽分局; 西安公安公交分局 (a functional branch after its city's 公安)
+        if info is not None and not attached and (
+                (kind == "branch" and info.get("place") and not info.get("name"))
+                or (kind in ("branch", "detachment", "brigade") and not info.get("place")
+                    and "unit.name.function" in info.get("rules", ()))):
+            # 太原公安迎泽分局; 西安公安公交分局, 青石公安交警支队 (a functional unit after its city's 公安)
             got = _gongan_prefix(run[: len(run) - used], info, cfg)
+            if got is not None:
+                extra, info = got
+                used += extra
+                seg_start -= extra
+        if info is not None and not attached and kind == "branch" and info.get("place") and not info.get("name") \
+                and used < len(run):
+            # 三亚河东公安分局: the city written before a district branch (unit.name.city_prefix)
+            got = _city_prefix(run[: len(run) - used], info, cfg)
             if got is not None:
                 extra, info = got
                 used += extra
@@ -472,6 +481,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         cand = Candidate(LABEL, seg_start, e, rid, score=rules["unit"].rule(rid).score, data={"segs": [seg]})
         out.append(cand)
         chain = {"end": e, "segs": cand.data["segs"], "cand": cand, "special": seg["special"]}
+    out.extend(_repeats(text, out, rules))
     if cfg.app_re is not None:
         kept = []
         for c in out:
@@ -481,6 +491,33 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 kept.append(c)
         out = kept
     return out
+
+
+def _repeats(text: str, out: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """``动力大队`` again after ``哈尔滨市公安局交警支队动力大队``: the last part of a chained unit, when
+    it has a proper name of its own, is a UNIT wherever the article repeats it (unit.name.repeat)."""
+    shorts: dict[str, dict[str, Any]] = {}
+    for c in out:
+        segs = c.data.get("segs") or []
+        last = segs[-1] if len(segs) > 1 else None
+        if last and len(last.get("written") or "") >= 2 and not _ORDINAL_START.match(last["written"]):
+            shorts.setdefault(last["written"] + last["suffix"], last)
+    if not shorts:
+        return []
+    spans = [(c.start, c.end) for c in out]
+    added: list[Candidate] = []
+    for short, seg in shorts.items():
+        i = text.find(short)
+        while i >= 0:
+            j = i + len(short)
+            if not any(a < j and i < b for a, b in spans):
+                fire("unit.name.repeat")
+                new = dict(seg, place=None, place_value=None, name=seg["written"])
+                added.append(Candidate(LABEL, i, j, "unit.name.repeat",
+                                       score=rules["unit"].rule("unit.name.repeat").score, data={"segs": [new]}))
+                spans.append((i, j))
+            i = text.find(short, j)
+    return added
 
 
 def _gongan_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, dict[str, Any]] | None:
@@ -511,6 +548,21 @@ def _gongan_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, 
     return 2, dict(info)
 
 
+def _city_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, dict[str, Any]] | None:
+    """``三亚河东公安分局``: a city written right before a district branch belongs to the span; the
+    branch is the city bureau's (the district as written), also when the table lacks the district.
+
+    Returns (characters added to the span, new info), or None."""
+    pt = _place_tail(head, cfg)
+    if pt is None or pt[1].get("level") != "city" or len(pt[0]) < 2:
+        return None
+    v = place_lookup(pt[0] + info["place"])
+    if v is None or v.get("level") not in ("county", "town", "other"):
+        v = pt[1]
+    fire("unit.name.city_prefix")
+    return len(pt[0]), dict(info, place=pt[0] + info["place"], place_value=v)
+
+
 def _chained_name_ok(run: str, chain: dict[str, Any], cfg: _Config) -> bool:
     """A free name after a parent: 2..MAX_CHAINED_NAME characters with no stop word or generic word;
     after a special organ (铁路公安处, 港公安局) any length up to MAX_RUN."""
@@ -535,6 +587,9 @@ def _parse_hit(run: str, suffix: str, kind: str, cfg: _Config) -> tuple[Any, tup
                 parsed = road
         if suffix == "县局":
             parsed = _county_short(run, cfg)
+            if parsed is None and run[-1:] + "县" not in cfg.generic:
+                # 接到县局反诈中心预警: 县局 alone is the article's 县公安局 (like 县公安局)
+                parsed = (0, {"name": "", "place": None, "short": "县", "rules": ["unit.name.short"]})
         if suffix in ("公安局", "公安处"):
             special = _special_organ(run, cfg)
             if special is not None:
@@ -765,6 +820,13 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
         b, _ = bureau_of(val, lvl)
         if b and lvl == "sub":
             b = _branch_as_written(b, seg["place"], val, ctx)
+        if b and kind == "detention":
+            # 青石市第二看守所: named by its place like 青石市看守所 (unit.complete.place_detention)
+            _, city, county = chain_parts(val)
+            own = county if lvl in ("county", "sub") and county else city
+            if own:
+                fire("unit.complete.place_detention")
+                return _autonomous_as_written(own, seg["place"], val) + name + suffix, b, "unit.complete.full"
         if b:
             return b + name + suffix, b, "unit.complete.name_place"
     short = seg.get("written", "") + suffix
