@@ -328,8 +328,8 @@ def _find_spans(text: str, comp: _Compiled) -> list[tuple[int, int, str, dict[st
 
 
 def _with_modifier(text: str, s: int, e: int, term: _Term, comp: _Compiled) -> tuple[int, int, _Term]:
-    """``电动自行车盗窃``: object or means words right before a bare crime word join its span
-    (case_type.modifier; 系列 only between two of them: 入室系列盗窃); a word with a code sets it."""
+    """``摩托车盗窃``: object or means words right before a bare crime word join its span
+    (case_type.modifier; 系列 only between two of them: 入户系列盗窃); a word with a code sets it."""
     if text[s:e] not in comp.modifier_heads:
         return s, e, term
     start, code, n = s, "", 0

@@ -52,7 +52,7 @@ RANK: dict[str, int] = {
 }
 #: kinds whose name may be empty after a parent (济宁市公安局看守所, 济宁市公安局反诈中心, 县公安局交警队)
 EMPTY_NAME_OK = ("detention", "anti_fraud_center", "team", "post")
-#: a sub-unit may follow a parent of equal rank in these pairs (渝北公安分局网安支队, 重庆市公安局反扒总队)
+#: a sub-unit may follow a parent of equal rank in these pairs (渝北公安分局网安支队, 重庆市公安局刑侦总队)
 CHAIN_SAME_RANK = {("branch", "detachment"), ("brigade", "anti_fraud_center"), ("bureau", "corps")}
 #: longest free name of a sub-unit written right after its parent (青石市公安局城管分局巡逻治安大队)
 MAX_CHAINED_NAME = 8
@@ -451,7 +451,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 seg_start -= extra
         if info is not None and not attached and kind == "branch" and info.get("place") and not info.get("name") \
                 and used < len(run):
-            # 三亚河东公安分局: the city written before a district branch (unit.name.city_prefix)
+            # 海口新华公安分局: the city written before a district branch (unit.name.city_prefix)
             got = _city_prefix(run[: len(run) - used], info, cfg)
             if got is not None:
                 extra, info = got
@@ -494,7 +494,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
 
 
 def _repeats(text: str, out: list[Candidate], rules: RuleSet) -> list[Candidate]:
-    """``动力大队`` again after ``哈尔滨市公安局交警支队动力大队``: the last part of a chained unit, when
+    """``东风大队`` again after ``青岛市公安局交警支队东风大队``: the last part of a chained unit, when
     it has a proper name of its own, is a UNIT wherever the article repeats it (unit.name.repeat)."""
     shorts: dict[str, dict[str, Any]] = {}
     for c in out:
@@ -549,7 +549,7 @@ def _gongan_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, 
 
 
 def _city_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, dict[str, Any]] | None:
-    """``三亚河东公安分局``: a city written right before a district branch belongs to the span; the
+    """``海口新华公安分局``: a city written right before a district branch belongs to the span; the
     branch is the city bureau's (the district as written), also when the table lacks the district.
 
     Returns (characters added to the span, new info), or None."""
@@ -588,7 +588,7 @@ def _parse_hit(run: str, suffix: str, kind: str, cfg: _Config) -> tuple[Any, tup
         if suffix == "县局":
             parsed = _county_short(run, cfg)
             if parsed is None and run[-1:] + "县" not in cfg.generic:
-                # 接到县局反诈中心预警: 县局 alone is the article's 县公安局 (like 县公安局)
+                # 县局反电诈中心推送预警: 县局 alone is the article's 县公安局 (like 县公安局)
                 parsed = (0, {"name": "", "place": None, "short": "县", "rules": ["unit.name.short"]})
         if suffix in ("公安局", "公安处"):
             special = _special_organ(run, cfg)
@@ -767,7 +767,7 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
         elif kind in ("anti_fraud_center", "detention"):
             lvl = "county" if level in ("county", "town", "other") and county else "city"
             if level == "province" and prov:
-                # 新疆反电信网络诈骗中心 → 新疆维吾尔自治区反电信网络诈骗中心 under its 公安厅
+                # 广西反诈中心 → 广西壮族自治区反诈中心 under its 公安厅
                 b, _ = bureau_of(val, "province")
                 fire("unit.complete.province_center")
                 return prov + suffix, b, "unit.complete.full"
@@ -775,7 +775,7 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
             if b and kind == "anti_fraud_center":
                 return _district_center(seg["place"], val, suffix, ctx) or (seg["place"] + suffix, b, "unit.complete.full")
             if b:
-                # 北海市看守所, 三亚看守所: named by its place like a centre (三亚市看守所), under the bureau
+                # 济宁看守所: named by its place like a centre (济宁市看守所), under the bureau
                 own = county if lvl == "county" else city
                 fire("unit.complete.place_detention")
                 return _autonomous_as_written(own, seg["place"], val) + suffix, \
@@ -864,11 +864,11 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
 
 def _branch_as_written(b: str, place: str | None, val: dict[str, Any], ctx: Context) -> str:
     """A district branch completed for a sub-unit, in the article's own form: the branch the article
-    already named (秀英分局 before 刑警大队 of 秀英), else the district as written (金安刑警大队 →
-    六安市公安局金安分局, 同安区新民派出所 → 厦门市公安局同安区分局…).
+    already named (天涯分局 before 刑警大队 of 天涯), else the district as written (蜀山刑警大队 →
+    合肥市公安局蜀山分局, 任城区古槐派出所 → 济宁市公安局任城区分局…).
 
-    >>> _branch_as_written("六安市公安局金安区分局", "金安", {"name": "安徽省六安市金安区", "level": "county"}, Context(text=""))
-    '六安市公安局金安分局'
+    >>> _branch_as_written("合肥市公安局蜀山区分局", "蜀山", {"name": "安徽省合肥市蜀山区", "level": "county"}, Context(text=""))
+    '合肥市公安局蜀山分局'
     """
     if not b.endswith("区分局"):
         return b
