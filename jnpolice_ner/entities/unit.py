@@ -867,7 +867,7 @@ def _branch_as_written(b: str, place: str | None, val: dict[str, Any], ctx: Cont
     already named (天涯分局 before 刑警大队 of 天涯), else the district as written (蜀山刑警大队 →
     合肥市公安局蜀山分局, 任城区古槐派出所 → 济宁市公安局任城区分局…).
 
-    >>> _branch_as_written("合肥市公安局蜀山区分局", "蜀山", {"name": "安徽省合肥市蜀山区", "level": "county"}, Context(text=""))
+    >>> _branch_as_written("合肥市公安局蜀山区分局", "蜀山", {"name": "安徽省合肥市蜀山区", "level": "county"}, Context(text="", rules=None))
     '合肥市公安局蜀山分局'
     """
     if not b.endswith("区分局"):
