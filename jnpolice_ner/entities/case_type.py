@@ -73,6 +73,10 @@ class _Compiled:
     label_determiners: tuple[str, ...] = ()
     label_stem_starts: tuple[str, ...] = ()
     channel_prefixes: tuple[str, ...] = ()
+    #: object/means words before a bare crime word (case_type.modifier): word → code or ""
+    modifiers: dict[str, str] = field(default_factory=dict)
+    modifier_heads: frozenset[str] = frozenset()
+    modifier_max: int = 0
     #: rule id → the blockers that apply to its terms (filled on first use)
     by_rule: dict[str, list[_Blocker]] = field(default_factory=dict)
 
@@ -83,6 +87,9 @@ def _compile(rules: RuleSet) -> _Compiled:
     suffixes = rf.extra("stem_suffixes", [])
     heads = rf.extra("domain_heads", [])
     out.separators = sorted(rf.extra("conjunct_separators", []), key=len, reverse=True)
+    out.modifiers = {str(k): str(v or "") for k, v in (rf.extra("modifiers") or {}).items()}
+    out.modifier_heads = frozenset(rf.extra("modifier_heads") or ())
+    out.modifier_max = max((len(k) for k in out.modifiers), default=0)
     marks = list(rf.extra("stem_conjunct_marks", []) or [])
     min_len = int(rf.extra("stem_conjunct_min_length", 4) or 4)
     for r in rf.rules:
@@ -308,6 +315,8 @@ def _find_spans(text: str, comp: _Compiled) -> list[tuple[int, int, str, dict[st
             fire(term.rule_id)
             kept.append((cs, ce, term))
     kept.sort(key=lambda x: x[0])
+    if comp.modifiers:
+        kept = [_with_modifier(text, s, e, term, comp) for s, e, term in kept]
     kept = _category_labels(text, kept, comp)
     out = []
     for s, e, term in kept:
@@ -316,6 +325,32 @@ def _find_spans(text: str, comp: _Compiled) -> list[tuple[int, int, str, dict[st
             value["codes"] = list(term.codes)
         out.append((s, e, term.rule_id, value))
     return out
+
+
+def _with_modifier(text: str, s: int, e: int, term: _Term, comp: _Compiled) -> tuple[int, int, _Term]:
+    """``摩托车盗窃``: object or means words right before a bare crime word join its span
+    (case_type.modifier; 系列 only between two of them: 入户系列盗窃); a word with a code sets it."""
+    if text[s:e] not in comp.modifier_heads:
+        return s, e, term
+    start, code, n = s, "", 0
+    while True:
+        hit = next((k for k in range(min(comp.modifier_max, start), 1, -1)
+                    if text[start - k:start] in comp.modifiers), 0)
+        if not hit:
+            break
+        word = text[start - hit:start]
+        start -= hit
+        n += 1
+        code = code or comp.modifiers[word]
+    while start < s and n and text[start:start + 2] == "系列":  # 系列盗窃: no modifier before 系列
+        start += 2
+        n -= 1
+    if start == s:
+        return s, e, term
+    fire("case_type.modifier")
+    if code and code != term.code:
+        term = _Term(term.rule_id, term.kind, code, None)
+    return start, e, term
 
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:

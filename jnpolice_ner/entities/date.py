@@ -462,8 +462,16 @@ def _remember(cand: Candidate, ctx: Context, value: dict[str, Any]) -> None:
             st["last_day_end"] = cand.end
         except ValueError:
             pass
+    if cand.data.get("explicit_year") and value.get("granularity") == "year" and iso[:4].isdigit() \
+            and st["anchor"] is not None and int(iso[:4]) != st["anchor"]:
+        # 2002年3月…今年…2月底: a year of its own after the anchor ends the anchored story
+        # (date.year_anchor.reset)
+        fire("date.year_anchor.reset")
+        st["anchor"] = None
     if cand.data.get("explicit_year") and value.get("granularity") in ("month", "day") and iso[:4].isdigit():
         st["anchor"] = int(iso.split("/")[-1][:4])
+        last = iso.split("/")[-1]
+        st["anchor_md"] = (int(last[5:7]), int(last[8:10]) if len(last) >= 10 else 1)
         # 去年10月: a year counted back from the issue date; 2022年5月以来: a period running up to the
         # present (see _year_for): both tell the story from the issue date
         st["anchor_relative"] = bool(cand.data.get("relative_year")) or ctx.text.startswith(_compiled(ctx.rules).since, cand.end)
@@ -492,6 +500,14 @@ def _year_for(month: int, day: int | None, cand: Candidate, ctx: Context) -> int
         anc = None
     if anc is not None:
         y = anc
+        amd = _state(ctx).get("anchor_md")
+        if amd is not None and (month, day or 31) < amd and not _state(ctx).get("anchor_relative"):
+            # 2019年9月…5月9日: a month before the anchoring date in its year, so the story has
+            # moved on into the next year (date.year_anchor.next)
+            nxt = _safe_date(y + 1, month, day or 1)
+            if nxt is not None and (issue is None or nxt <= issue):
+                fire("date.year_anchor.next")
+                return y + 1
         probe = _safe_date(y, month, day or 1)
         if issue is None or (probe is not None and probe <= issue):
             if issue is None or y != issue.year:
@@ -547,14 +563,22 @@ def _resolve_calendar(f: dict[str, Any], cand: Candidate, ctx: Context, inherit:
             # 今年 in an article without an issue date: the year the article gives (date.text_year)
             ty = _text_year(ctx) if f["dy"] == 0 else None
             if ty is None:
+                if f["dy"] == 0 and f.get("m") is not None:
+                    # 今年6月下旬 with no year known at all: a date of no known year (--06-21/--06-30)
+                    fire("date.text_year.unknown")
+                    f = {k: v for k, v in f.items() if k != "dy"}
+                    return _resolve_calendar(f, cand, ctx, inherit)
                 return None
             fire("date.text_year")
             y, explicit = ty, True
         else:
             y, explicit = issue.year + f["dy"], True
     elif "ay" in f:
-        last = _last_day_date(cand, ctx)
-        base = last.year if last else (ctx.last_date and _iso_year(ctx.last_date))
+        # 2016年…当年7月: the year of the date last mentioned, whatever its granularity
+        base = ctx.last_date and _iso_year(ctx.last_date)
+        if not base:
+            last = _last_day_date(cand, ctx)
+            base = last.year if last else None
         if base:
             y, explicit = base + f["ay"], True
     m, d = f.get("m"), f.get("d")

@@ -29,7 +29,7 @@ LABEL = "UNIT"
 ORDER = 20
 
 #: longest run of name characters looked at before a suffix
-MAX_RUN = 12
+MAX_RUN = 16
 _HAN_RUN = fast_compile(rf"[\p{{Han}}]{{1,{MAX_RUN}}}$")
 
 #: which kinds may be the parent of a short form of a given kind ("bureau_county": a county-level bureau)
@@ -52,8 +52,8 @@ RANK: dict[str, int] = {
 }
 #: kinds whose name may be empty after a parent (济宁市公安局看守所, 济宁市公安局反诈中心, 县公安局交警队)
 EMPTY_NAME_OK = ("detention", "anti_fraud_center", "team", "post")
-#: a sub-unit may follow a parent of equal rank in these pairs (渝北公安分局网安支队)
-CHAIN_SAME_RANK = {("branch", "detachment"), ("brigade", "anti_fraud_center")}
+#: a sub-unit may follow a parent of equal rank in these pairs (渝北公安分局网安支队, 重庆市公安局刑侦总队)
+CHAIN_SAME_RANK = {("branch", "detachment"), ("brigade", "anti_fraud_center"), ("bureau", "corps")}
 #: longest free name of a sub-unit written right after its parent (青石市公安局城管分局巡逻治安大队)
 MAX_CHAINED_NAME = 8
 #: suffixes a bare 市/县/省 may stand before (市公安局, 县公安局, 省公安厅, 市反诈中心)
@@ -302,7 +302,7 @@ def parse_name(run: str, kind: str, cfg: _Config) -> tuple[int, dict[str, Any]] 
     name_rules: list[str] = []
     core = ""
     # ordinal right before the suffix (一中队, 交警二大队)
-    if kind in ("brigade", "squad", "detachment", "corps"):
+    if kind in ("brigade", "squad", "detachment", "corps", "detention"):
         m = cfg.ordinal_re.search(run)
         if m:
             core = m.group(0)
@@ -336,6 +336,9 @@ def parse_name(run: str, kind: str, cfg: _Config) -> tuple[int, dict[str, Any]] 
         # national / short (国家反诈中心, 市公安局)
         if kind == "anti_fraud_center" and len(rest) >= 2 and cfg.national_re.match(rest[-2:]):
             return 2, {"name": rest[-2:], "place": None, "national": True, "rules": ["unit.name.national"]}
+        if rest.endswith("自治区") and kind in SHORT_OK["省"] and rest[-4:-3] not in ("各", "全"):
+            # 自治区公安厅, 自治区反诈中心: the article's own region, like 省公安厅
+            return 3, {"name": "", "place": None, "short": "省", "rules": ["unit.name.short"]}
         if rest[-1:] in SHORT_OK and kind in SHORT_OK[rest[-1]]:
             before = rest[-2:-1]
             # 全市公安局 / 各县公安局 are generic; 我市公安局 keeps 市公安局
@@ -436,11 +439,20 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
             # right after its parent, a sub-unit's whole name is taken (城管分局, 船舶航标安全保卫支队)
             used, info = len(run), {"name": run, "place": None, "rules": ["unit.name.chained"]}
             seg_start = s - used
-        if info is not None and not attached and kind == "branch" and (
-                (info.get("place") and not info.get("name"))
-                or (not info.get("place") and "unit.name.function" in info.get("rules", ()))):
-            # 太原公安迎泽分局; 西安公安公交分局 (a functional branch after its city's 公安)
+        if info is not None and not attached and (
+                (kind == "branch" and info.get("place") and not info.get("name"))
+                or (kind in ("branch", "detachment", "brigade") and not info.get("place")
+                    and "unit.name.function" in info.get("rules", ()))):
+            # 太原公安迎泽分局; 西安公安公交分局, 青石公安交警支队 (a functional unit after its city's 公安)
             got = _gongan_prefix(run[: len(run) - used], info, cfg)
+            if got is not None:
+                extra, info = got
+                used += extra
+                seg_start -= extra
+        if info is not None and not attached and kind == "branch" and info.get("place") and not info.get("name") \
+                and used < len(run):
+            # 海口新华公安分局: the city written before a district branch (unit.name.city_prefix)
+            got = _city_prefix(run[: len(run) - used], info, cfg)
             if got is not None:
                 extra, info = got
                 used += extra
@@ -469,6 +481,7 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
         cand = Candidate(LABEL, seg_start, e, rid, score=rules["unit"].rule(rid).score, data={"segs": [seg]})
         out.append(cand)
         chain = {"end": e, "segs": cand.data["segs"], "cand": cand, "special": seg["special"]}
+    out.extend(_repeats(text, out, rules))
     if cfg.app_re is not None:
         kept = []
         for c in out:
@@ -478,6 +491,33 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 kept.append(c)
         out = kept
     return out
+
+
+def _repeats(text: str, out: list[Candidate], rules: RuleSet) -> list[Candidate]:
+    """``东风大队`` again after ``青岛市公安局交警支队东风大队``: the last part of a chained unit, when
+    it has a proper name of its own, is a UNIT wherever the article repeats it (unit.name.repeat)."""
+    shorts: dict[str, dict[str, Any]] = {}
+    for c in out:
+        segs = c.data.get("segs") or []
+        last = segs[-1] if len(segs) > 1 else None
+        if last and len(last.get("written") or "") >= 2 and not _ORDINAL_START.match(last["written"]):
+            shorts.setdefault(last["written"] + last["suffix"], last)
+    if not shorts:
+        return []
+    spans = [(c.start, c.end) for c in out]
+    added: list[Candidate] = []
+    for short, seg in shorts.items():
+        i = text.find(short)
+        while i >= 0:
+            j = i + len(short)
+            if not any(a < j and i < b for a, b in spans):
+                fire("unit.name.repeat")
+                new = dict(seg, place=None, place_value=None, name=seg["written"])
+                added.append(Candidate(LABEL, i, j, "unit.name.repeat",
+                                       score=rules["unit"].rule("unit.name.repeat").score, data={"segs": [new]}))
+                spans.append((i, j))
+            i = text.find(short, j)
+    return added
 
 
 def _gongan_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, dict[str, Any]] | None:
@@ -508,6 +548,21 @@ def _gongan_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, 
     return 2, dict(info)
 
 
+def _city_prefix(head: str, info: dict[str, Any], cfg: _Config) -> tuple[int, dict[str, Any]] | None:
+    """``海口新华公安分局``: a city written right before a district branch belongs to the span; the
+    branch is the city bureau's (the district as written), also when the table lacks the district.
+
+    Returns (characters added to the span, new info), or None."""
+    pt = _place_tail(head, cfg)
+    if pt is None or pt[1].get("level") != "city" or len(pt[0]) < 2:
+        return None
+    v = place_lookup(pt[0] + info["place"])
+    if v is None or v.get("level") not in ("county", "town", "other"):
+        v = pt[1]
+    fire("unit.name.city_prefix")
+    return len(pt[0]), dict(info, place=pt[0] + info["place"], place_value=v)
+
+
 def _chained_name_ok(run: str, chain: dict[str, Any], cfg: _Config) -> bool:
     """A free name after a parent: 2..MAX_CHAINED_NAME characters with no stop word or generic word;
     after a special organ (铁路公安处, 港公安局) any length up to MAX_RUN."""
@@ -532,6 +587,9 @@ def _parse_hit(run: str, suffix: str, kind: str, cfg: _Config) -> tuple[Any, tup
                 parsed = road
         if suffix == "县局":
             parsed = _county_short(run, cfg)
+            if parsed is None and run[-1:] + "县" not in cfg.generic:
+                # 县局反电诈中心推送预警: 县局 alone is the article's 县公安局 (like 县公安局)
+                parsed = (0, {"name": "", "place": None, "short": "县", "rules": ["unit.name.short"]})
         if suffix in ("公安局", "公安处"):
             special = _special_organ(run, cfg)
             if special is not None:
@@ -618,7 +676,7 @@ def bureau_of(value: dict[str, Any] | None, level: str) -> tuple[str | None, str
     sub-unit hangs under, which for a city district is the city bureau's branch).
 
     >>> bureau_of({"name": "山东省济宁市任城区", "level": "county"}, "sub")
-    ('济宁市公安局任城分局', '济宁市公安局')
+    ('济宁市公安局任城区分局', '济宁市公安局')
 
     >>> bureau_of({"name": "山东省济宁市金乡县", "level": "county"}, "county")
     ('金乡县公安局', '济宁市公安局')
@@ -635,8 +693,9 @@ def bureau_of(value: dict[str, Any] | None, level: str) -> tuple[str | None, str
     if level == "sub" and county:
         # the organ a sub-unit hangs under: a county bureau, or a city district's branch
         if county.endswith("区") and city and len(county) > 2 and county != city:
-            # a 新区's branch is named without 新区: 浦东新区 → 上海市公安局浦东分局
-            stem = county[:-2] if county.endswith("新区") and len(county) > 3 else county[:-1]
+            # a 新区's branch is named without 新区: 浦东新区 → 上海市公安局浦东分局; any other district
+            # keeps its 区 (annotation.md, UNIT names: 槐荫区腊山派出所 → 济南市公安局槐荫区分局…)
+            stem = county[:-2] if county.endswith("新区") and len(county) > 3 else county
             return city + "公安局" + stem + "分局", city + "公安局"
         return bureau_of(value, "county")
     if level in ("county", "city") and city:
@@ -707,11 +766,20 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
                 return cb + place + suffix, cb, "unit.complete.name_place"
         elif kind in ("anti_fraud_center", "detention"):
             lvl = "county" if level in ("county", "town", "other") and county else "city"
+            if level == "province" and prov:
+                # 广西反诈中心 → 广西壮族自治区反诈中心 under its 公安厅
+                b, _ = bureau_of(val, "province")
+                fire("unit.complete.province_center")
+                return prov + suffix, b, "unit.complete.full"
             b, _ = bureau_of(val, lvl)
             if b and kind == "anti_fraud_center":
                 return _district_center(seg["place"], val, suffix, ctx) or (seg["place"] + suffix, b, "unit.complete.full")
             if b:
-                return b + suffix, b, "unit.complete.full"
+                # 济宁看守所: named by its place like a centre (济宁市看守所), under the bureau
+                own = county if lvl == "county" else city
+                fire("unit.complete.place_detention")
+                return _autonomous_as_written(own, seg["place"], val) + suffix, \
+                    _autonomous_as_written(b, seg["place"], val), "unit.complete.full"
     if seg.get("short"):
         city_val = _context_place(ctx, cand, seg["short"])
         if city_val is not None:
@@ -731,10 +799,14 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
             if b:
                 if kind == "bureau":
                     return b, p, "unit.complete.context_city"
+                if kind == "anti_fraud_center" and lvl == "province":
+                    prov, _, _ = chain_parts(city_val)
+                    return prov + suffix, b, "unit.complete.context_city"
                 if kind == "anti_fraud_center":
                     return b[: -len("公安局")] + suffix, b, "unit.complete.context_city"
                 return b + name + suffix, b, "unit.complete.context_city"
-        return seg["short"] + name + suffix, None, "unit.complete.none"
+        own = "自治区" if seg.get("written", "").startswith("自治区") else seg["short"]
+        return own + name + suffix, None, "unit.complete.none"
     # a place before a functional / proper name: 济宁市交警支队, 金乡县兴隆派出所
     if val is not None and name:
         level = val.get("level")
@@ -746,6 +818,15 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
         if lvl == "county" and "branch" in PARENT_KINDS.get(kind, ()):
             lvl = "sub"
         b, _ = bureau_of(val, lvl)
+        if b and lvl == "sub":
+            b = _branch_as_written(b, seg["place"], val, ctx)
+        if b and kind == "detention":
+            # 青石市第二看守所: named by its place like 青石市看守所 (unit.complete.place_detention)
+            _, city, county = chain_parts(val)
+            own = county if lvl in ("county", "sub") and county else city
+            if own:
+                fire("unit.complete.place_detention")
+                return _autonomous_as_written(own, seg["place"], val) + name + suffix, b, "unit.complete.full"
         if b:
             return b + name + suffix, b, "unit.complete.name_place"
     short = seg.get("written", "") + suffix
@@ -762,21 +843,48 @@ def _head_full(seg: dict[str, Any], ctx: Context, cand: Candidate) -> tuple[str,
         break
     # dateline
     if dl is not None:
-        b = _parent_from_place(dl, kind, allowed)
+        b = _parent_from_place(dl, kind, allowed, ctx)
         if b:
             return b + short, b, "unit.complete.dateline"
     # the name is a town or area of the place table (鸡黍派出所, 市中分局)
     if val is not None and not name and kind in ("station", "post", "branch") \
             and seg.get("written") not in _config(ctx.rules).area_generic:
         b, _ = bureau_of(val, "city" if kind == "branch" else "sub")
+        if b and kind != "branch":
+            b = _branch_as_written(b, None, val, ctx)
         if b:
             return b + short, b, "unit.complete.name_place"
     for c in reversed(ctx.cands):
         if c.label == "PLACE" and c.end <= cand.start and c.value:
-            b = _parent_from_place(c.value, kind, allowed)
+            b = _parent_from_place(c.value, kind, allowed, ctx)
             if b:
                 return b + short, b, "unit.complete.article_place"
     return short, None, "unit.complete.none"
+
+
+def _branch_as_written(b: str, place: str | None, val: dict[str, Any], ctx: Context) -> str:
+    """A district branch completed for a sub-unit, in the article's own form: the branch the article
+    already named (天涯分局 before 刑警大队 of 天涯), else the district as written (蜀山刑警大队 →
+    合肥市公安局蜀山分局, 任城区古槐派出所 → 济宁市公安局任城区分局…).
+
+    >>> _branch_as_written("合肥市公安局蜀山区分局", "蜀山", {"name": "安徽省合肥市蜀山区", "level": "county"}, Context(text="", rules=None))
+    '合肥市公安局蜀山分局'
+    """
+    if not b.endswith("区分局"):
+        return b
+    short = b[: -len("区分局")] + "分局"
+    for u in ctx.units:
+        n = u.get("name") or ""
+        if n.startswith(short):
+            fire("unit.complete.branch_as_written")
+            return short
+        if n.startswith(b):
+            return b
+    _, _, county = chain_parts(val)
+    if place is not None and county and not place.endswith("区") and place.endswith(county[:-1]):
+        fire("unit.complete.branch_as_written")
+        return short
+    return b
 
 
 def _article_district(place: str, ctx: Context) -> dict[str, Any] | None:
@@ -848,10 +956,13 @@ def _district_center(place: str, val: dict[str, Any], suffix: str,
     return city + county + suffix, parent, "unit.complete.full"
 
 
-def _parent_from_place(val: dict[str, Any], kind: str, allowed: tuple[str, ...]) -> str | None:
+def _parent_from_place(val: dict[str, Any], kind: str, allowed: tuple[str, ...],
+                       ctx: Context | None = None) -> str | None:
     level = val.get("level")
     if level in ("county", "town", "other") and "bureau_county" in allowed:
         b, _ = bureau_of(val, "sub" if "branch" in allowed else "county")
+        if b and ctx is not None and "branch" in allowed:
+            b = _branch_as_written(b, None, val, ctx)
         if b:
             return b
     if "bureau_city" in allowed:
