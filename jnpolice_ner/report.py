@@ -1057,7 +1057,7 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
 
     Only what happened in this case: a solving still to come (``加紧侦破``, ``尽快破案``: report.outcome.unfinished)
     is none; ``挽回`` in the sentence of a prevention is the sum that never left (report.outcome.saved_not_recovered);
-    a confession of the caught suspect solves the case (report.outcome.confession); goods seized back from the thief
+    a confession of the caught suspect alone solves nothing; goods seized back from the thief
     are recovered (report.outcome.recovered_goods); ``拦截`` beside a stopped payment is a freeze, not a prevention
     (report.outcome.intercepted_payment).
 
@@ -1065,11 +1065,10 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
     >>> extract("3月2日，市民赵女士报警称被盗现金5000元。警方正加紧对案件的侦破工作。", "2020-03-10")[0].outcome
     []
     >>> extract("3月2日，市民赵女士报警称被骗。3月5日，民警将嫌疑人刘某抓获，刘某对其诈骗的犯罪事实供认不讳。", "2020-03-10")[0].outcome
-    ['arrested', 'solved']
+    ['arrested']
     """
     found: set[str] = {"prevented"} if at_risk else set()
     intercepted: set[str] = set()
-    confession = cues.patterns["report.outcome.confession"]
     for s in sents:
         said = _without_pretext(s.text, cues)
         said = _blank(said, cues.groups.get("report.outcome.idiom", ()), "report.outcome.idiom")
@@ -1090,9 +1089,6 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
                 intercepted.add(cue)
                 continue
             found.add(name)
-        if confession.search(said):
-            fire("report.outcome.confession")
-            found.add("solved")
         if any(c in said for c in cues.goods_needs) and any(c in said for c in cues.goods_context):
             fire("report.outcome.recovered_goods")
             found.add("recovered")
