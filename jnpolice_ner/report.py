@@ -728,7 +728,9 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     if len(stories) > 1 and stories[0].is_case and weak[1] and stories[1].is_case:
         lead = stories[0]
         named = any(_party_role(text, e, cues) in ("victim", "suspect") for e in lead.ents)
-        day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in lead.ents)
+        # the date of a dateline (新华社西宁10月21日电) is the filing day, not the lead's own day
+        day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day"
+                  and _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 2]) != 0 for e in lead.ents)
         if not named and not day:
             fire("report.split.summary_lead")
             lead.is_case = False  # the lead of the dated story after it (report.split.summary_lead)
