@@ -85,6 +85,7 @@ class _Cues:
         county = f.rule("report.county.place")
         self.rules_county = (tuple(county.extra("skip_before") or ()), tuple(county.extra("skip_after") or ()))
         goods = f.rule("report.outcome.recovered_goods")
+        self.seized_money = tuple(f.rule("report.money.seized").extra("money") or ())
         self.goods_needs = tuple(goods.extra("needs") or ())
         self.goods_context = tuple(goods.extra("context") or ())
         self.bulletin_generic = tuple(f.rule("report.bulletin.loss_line").extra("generic") or ())
@@ -910,6 +911,7 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
     lost: list[Entity] = []
     recovered: list[Entity] = []
     at_risk: list[Entity] = []
+    seized: list[Entity] = []
     intent = cues.patterns["report.money.intent"]
     stopped = any(cues.hit("report.money.stopped", s.text) for s in sents)
     for e in ents:
@@ -920,12 +922,15 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             continue
         # the clause holding the amount decides first; the sentence is the fallback
         clause = _clause(s, e)
-        if cues.hit("report.money.recovered", clause):
+        own = _own_clause(s, e)
+        if any(w in own for w in cues.seized_money) and cues.hit("report.money.seized", own):
+            seized.append(e)
+        elif cues.hit("report.money.recovered", clause):
             recovered.append(e)
         elif stopped and intent.search(clause):
             fire("report.money.intent")
             at_risk.append(e)
-        elif cues.hit("report.money.not_lost", own := _own_clause(s, e)) and not cues.hit("report.money.lost", own):
+        elif cues.hit("report.money.not_lost", own) and not cues.hit("report.money.lost", own):
             continue  # 申请贷款5万元 / 账面收益一度显示200余万元 (the amount's own clause)
         elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
             lost.append(e)
@@ -940,6 +945,8 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         best = max(lost, key=lambda e: e.value.get("amount", 0))
         report.amount_lost = _money(best)
         evidence.append(best)
+    if seized:  # the last seizure told (report.money.seized): a lead's total comes before each raid's own figure
+        recovered.append(seized[-1])
     if recovered:
         best = max(recovered, key=lambda e: e.value.get("amount", 0))
         report.amount_recovered = _money(best)
