@@ -86,6 +86,7 @@ class _Cues:
         self.rules_county = (tuple(county.extra("skip_before") or ()), tuple(county.extra("skip_after") or ()))
         goods = f.rule("report.outcome.recovered_goods")
         self.seized_money = tuple(f.rule("report.money.seized").extra("money") or ())
+        self.caught_families = tuple(f.rule("report.date.caught_in_act").extra("families") or ())
         self.goods_needs = tuple(goods.extra("needs") or ())
         self.goods_context = tuple(goods.extra("context") or ())
         self.bulletin_generic = tuple(f.rule("report.bulletin.loss_line").extra("generic") or ())
@@ -454,7 +455,7 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     if bulletin:
         return bulletin
     headline = normalize(article.headline or "")
-    stories = _split(text, sents, sorted(ents, key=lambda e: e.start), cues, headline)
+    stories = _split(text, sents, sorted(ents, key=lambda e: e.start), cues, headline, issue)
     if stories is None:
         whole = _Story(0, len(text), sents, ents)
         if not _qualifies(whole, text, cues, headline + "\n" + text):
@@ -680,7 +681,7 @@ def _qualifies(story: _Story, text: str, cues: _Cues, classify_text: str,
 
 
 def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
-           headline: str) -> list[_Story] | None:
+           headline: str, issue: _dt.date | None = None) -> list[_Story] | None:
     """Cut the article at the ``report.split.*`` cues (a case label, a numbered paragraph,
     无独有偶/另据, 另一起…案) and test each piece as a case of its own. None when fewer than two
     pieces qualify: the article is then read as one story, exactly as without cuts.
@@ -729,9 +730,13 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     if len(stories) > 1 and stories[0].is_case and weak[1] and stories[1].is_case:
         lead = stories[0]
         named = any(_party_role(text, e, cues) in ("victim", "suspect") for e in lead.ents)
-        # the date of a dateline (新华社西宁10月21日电) is the filing day, not the lead's own day
+        # the date of a dateline (新华社西宁10月21日电) or the news day (the issue date, 4月18日，X局传来消息) is not the
+        # lead's own day
+        news_day = issue.isoformat() if issue else None
         day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day"
-                  and _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 2]) != 0 for e in lead.ents)
+                  and _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 2]) != 0
+                  and (e.value or {}).get("iso") != news_day
+                  and not _news_day(text, e, cues) for e in lead.ents)
         if not named and not day:
             fire("report.split.summary_lead")
             lead.is_case = False  # the lead of the dated story after it (report.split.summary_lead)
@@ -1019,6 +1024,11 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             continue
         if _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 2]) == 0:
             continue
+        if cues.patterns["report.date.age_phrase"].match(text, e.end):
+            fire("report.date.age_phrase")
+            continue  # 今年41岁: an age (report.date.age_phrase)
+        if _news_day(text, e, cues):
+            continue  # 4月18日，X县公安局传来消息: the news day (report.date.news)
         rel = e.start - s.start
         rep = _cue_pos(cues, "report.date.reported", s.text)
         rep_after = _cue_pos(cues, "report.date.reported", s.text, rel)
@@ -1048,6 +1058,8 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         first = min(cands, key=lambda e: e.value["iso"])
         report.occurred_on = _date(first)
         evidence.append(first)
+    elif arrested is not None and _caught_in_act(report, sents, arrested, cues):
+        report.occurred_on = _date(arrested)
     elif reported is not None:
         # 8月7日，…接到群众报警，称…手机被盗: the report of an incident that just happened dates it
         # (report.date.occurred_at_report)
@@ -1058,6 +1070,24 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         others = [d for d in dates if reported.end <= d.start < s.end]
         if tail and not others and cues.hit("report.date.occurred_at_report", tail):
             report.occurred_on = _date(reported)
+
+
+_NEWS_TAIL_RE = regex.compile(r"[^。！？\n]{0,24}")
+
+
+def _news_day(text: str, e: Entity, cues: _Cues) -> bool:
+    """Is DATE ``e`` the day news came out (``4月18日，X县公安局传来消息``: a report.date.news cue right after it)?"""
+    return cues.hit("report.date.news", _NEWS_TAIL_RE.match(text, e.end).group(0)) is not None
+
+
+def _caught_in_act(report: CaseReport, sents: list[_Sentence], arrested: Entity, cues: _Cues) -> bool:
+    """Was the offence caught in progress on the arrest date (report.date.caught_in_act): a den raided
+    (``当场抓获参赌人员``), or a case of a family always caught in progress (gambling)."""
+    if (report.case_type or "").split(".")[0] in cues.caught_families:
+        fire("report.date.caught_in_act")
+        return True
+    s = _sentence_of(sents, arrested.start)
+    return s is not None and cues.hit("report.date.caught_in_act", s.text) is not None
 
 
 def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, events: set[str],
