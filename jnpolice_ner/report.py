@@ -87,6 +87,9 @@ class _Cues:
         goods = f.rule("report.outcome.recovered_goods")
         self.seized_money = tuple(f.rule("report.money.seized").extra("money") or ())
         self.caught_families = tuple(f.rule("report.date.caught_in_act").extra("families") or ())
+        employer = f.rule("report.unit.employer")
+        self.unit_posts = tuple(employer.extra("posts") or ())
+        self.unit_harm = tuple(employer.extra("harm") or ())
         self.goods_needs = tuple(goods.extra("needs") or ())
         self.goods_context = tuple(goods.extra("context") or ())
         self.bulletin_generic = tuple(f.rule("report.bulletin.loss_line").extra("generic") or ())
@@ -408,6 +411,43 @@ def _impersonated(text: str, e: Entity, cues: _Cues) -> bool:
     return e.start > 0 and text[e.start - 1] in "“\"「" and cues.hit("report.party.impersonated", text[max(0, e.start - 10):e.start]) is not None
 
 
+def _not_acting(text: str, e: Entity, cues: _Cues) -> bool:
+    """A UNIT that did not act in the case (annotation.md, "Units and county of a case"): one a fraudster claimed
+    to be (``_impersonated``), a detention house holding the suspect (report.unit.holding), the reporter's source
+    (report.unit.source), a ministry co-issuing a document or a wanted list (report.unit.issuer), a harmed person's
+    employer (report.unit.employer).
+
+    >>> c = _cues(load_rules())
+    >>> t = "目前，周某已被羁押于安溪县看守所。"
+    >>> u = Entity(label="UNIT", text="安溪县看守所", start=t.find("安溪"), end=t.find("。"), value={"kind": "detention"})
+    >>> _not_acting(t, u, c)
+    True
+    """
+    if _impersonated(text, e, cues):
+        return True
+    before = text[max(0, e.start - 6):e.start]
+    near = regex.split(r"[，。！？；,\n]", text[max(0, e.start - 12):e.start])[-1]  # 押于珠海市|第一看守所: a place may stand between
+    if (e.value or {}).get("kind") == "detention" and any(w in near for w in cues.groups["report.unit.holding"]):
+        fire("report.unit.holding")
+        return True
+    after = text[e.end:e.end + 24]
+    if before.endswith(("从", "从县", "从市")) or regex.search(r"从[^，。！？从]{0,3}$", before):
+        if any(after[:6].find(w) >= 0 for w in cues.groups["report.unit.source"]):
+            fire("report.unit.source")
+            return True
+    if cues.patterns["report.unit.issuer"].search(after):
+        fire("report.unit.issuer")
+        return True
+    if after.startswith(cues.unit_posts):
+        s_lo = max(text.rfind(c, 0, e.start) for c in "。！？\n") + 1
+        s_hi = min((i for i in (text.find(c, e.end) for c in "。！？\n") if i >= 0), default=len(text))
+        if any(w in text[s_lo:s_hi] for w in cues.unit_harm) or any(before.endswith(w) for w in
+                                                                     cues.groups["report.unit.employer"]):
+            fire("report.unit.employer")
+            return True
+    return False
+
+
 def _money(e: Entity) -> Money | None:
     if not e.value or "amount" not in e.value:
         return None
@@ -463,7 +503,7 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         report = _report(article, issue, text, whole, cues, [])
         return [r for v in _per_victim(report, text, whole, cues) for r in _per_gang(v, text, whole, cues)]
     shared = [e for st in stories if not st.is_case for e in st.ents
-              if e.label == "UNIT" and not _impersonated(text, e, cues)]
+              if e.label == "UNIT" and not _not_acting(text, e, cues)]
     by_start = sorted(ents, key=lambda e: e.start)
     merged = _merge(stories, sents, by_start, len(text))
     reports = [_report(article, issue, text, st, cues, shared) for st in merged]
@@ -504,7 +544,7 @@ def _bulletin(article: Article, issue: _dt.date | None, text: str, ents: list[En
     # the bulletin's period: its first date interval, the one written out (9月1日至9月7日) before a deictic 上周
     spans = [e for e in article.entities if e.label == "DATE" and "/" in ((e.value or {}).get("iso") or "")]
     period = next((e for e in spans if regex.search(r"[0-9]", e.text)), spans[0] if spans else None)
-    units = [e for e in ents if e.label == "UNIT" and not _impersonated(text, e, cues)]
+    units = [e for e in ents if e.label == "UNIT" and not _not_acting(text, e, cues)]
     county = _county(article, units) or _place_county(text, ents, cues)
     out = []
     for k, m in items.items():
@@ -809,12 +849,12 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
         case_type_cues=story.cue_ids,
     )
     evidence: list[Entity] = []
-    own_units = [e for e in ents if e.label == "UNIT" and not _impersonated(text, e, cues)]
+    own_units = [e for e in ents if e.label == "UNIT" and not _not_acting(text, e, cues)]
     report.county = (_county(article, own_units or shared_units) or _court_county(ents)
                      or _place_county(text, ents, cues))
     for e in ents if own_units else shared_units:
         if e.label == "UNIT" and e.value and e.value.get("name") not in report.units:
-            if _impersonated(text, e, cues):
+            if _not_acting(text, e, cues):
                 continue
             report.units.append(e.value["name"])
             evidence.append(e)
