@@ -501,14 +501,15 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         if not _qualifies(whole, text, cues, headline + "\n" + text):
             return []
         report = _report(article, issue, text, whole, cues, [])
-        return [r for v in _per_victim(report, text, whole, cues) for r in _per_gang(v, text, whole, cues)]
+        return _as_written([r for v in _per_victim(report, text, whole, cues) for r in _per_gang(v, text, whole, cues)],
+                           ents)
     shared = [e for st in stories if not st.is_case for e in st.ents
               if e.label == "UNIT" and not _not_acting(text, e, cues)]
     by_start = sorted(ents, key=lambda e: e.start)
     merged = _merge(stories, sents, by_start, len(text))
     reports = [_report(article, issue, text, st, cues, shared) for st in merged]
     _one_case_per_victim(reports, merged)
-    return [r for st, rep in zip(merged, reports, strict=True) for r in _per_gang(rep, text, st, cues)]
+    return _as_written([r for st, rep in zip(merged, reports, strict=True) for r in _per_gang(rep, text, st, cues)], ents)
 
 
 def _bulletin(article: Article, issue: _dt.date | None, text: str, ents: list[Entity],
@@ -894,6 +895,24 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
     report.method = _methods(body, cues)
     report.evidence = evidence
     return report
+
+
+def _as_written(reports: list[CaseReport], ents: list[Entity]) -> list[CaseReport]:
+    """Party and officer names in the script the article writes them (annotation.md: person names as written): a
+    traditional-script copy (``張先生``) keeps ``張先生``, not the simplified form the rules read (report.party.as_written)."""
+    written: dict[str, str] = {}
+    for e in ents:
+        name = (e.value or {}).get("name")
+        if e.label == "PERSON" and name and e.text != name and normalize(e.text) == name:
+            written.setdefault(name, e.text)
+    if not written:
+        return reports
+    fire("report.party.as_written")
+    for report in reports:
+        for p in (*report.victims, *report.suspects):
+            p.name = written.get(p.name, p.name)
+        report.officers = [written.get(n, n) for n in report.officers]
+    return reports
 
 
 def _back_surname(name: str, cues: _Cues) -> str | None:
