@@ -251,6 +251,11 @@ def _party(e: Entity, text: str, cues: _Cues, origin_places: list[Entity]) -> Pa
             fire("report.party.gender_before")
             party.gender = "女" if g.group("g") in cues.female_words else "男"
     if party.gender is None:
+        g = cues.patterns["report.party.gender_after"].match(tail)
+        if g:
+            fire("report.party.gender_after")
+            party.gender = g.group("g")
+    if party.gender is None:
         g = cues.patterns["report.party.gender_pronoun"].match(tail)
         if g:
             fire("report.party.gender_pronoun")
