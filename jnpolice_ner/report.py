@@ -1110,6 +1110,8 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             continue
         if cues.hit("report.date.occurred", s.text):
             occurred.append(e)
+    if arrested is None:
+        arrested = _arrest_in_paragraph(sents, dates, cues, text)
     if reported is not None:
         report.reported_on = _date(reported)
         evidence.append(reported)
@@ -1127,13 +1129,30 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
     elif reported is not None:
         # 8月7日，…接到群众报警，称…手机被盗: the report of an incident that just happened dates it
         # (report.date.occurred_at_report)
+        # 6月28日晚，王某…遭歹徒抢劫，…报警: the incident may also be told before the report cue, after the date
         s = _sentence_of(sents, reported.start)
         rel = reported.end - s.start
-        rep = _cue_pos(cues, "report.date.reported", s.text, rel)
-        tail = s.text[rep:] if rep >= 0 else ""
+        tail = s.text[rel:]
         others = [d for d in dates if reported.end <= d.start < s.end]
         if tail and not others and cues.hit("report.date.occurred_at_report", tail):
             report.occurred_on = _date(reported)
+
+
+def _arrest_in_paragraph(sents: list[_Sentence], dates: list[Entity], cues: _Cues, text: str) -> Entity | None:
+    """The arrest date when no sentence with an arrest cue holds a date (report.date.arrest_in_paragraph): the last
+    date before the first arrest sentence in the same paragraph (``2月7日上午，…发现一名网上逃犯。民警当即将其抓获。``)."""
+    for s in sents:
+        if cues.hit("report.statistics", s.text) or _cue_pos(cues, "report.date.arrested", s.text) < 0:
+            continue
+        para = text.rfind("\n", 0, s.start) + 1
+        before = [d for d in dates if para <= d.start < s.start
+                  and _cue_pos(cues, "report.date.dateline", text[d.end:d.end + 2]) != 0
+                  and not cues.patterns["report.date.age_phrase"].match(text, d.end) and not _news_day(text, d, cues)]
+        if before:
+            fire("report.date.arrest_in_paragraph")
+            return before[-1]
+        return None
+    return None
 
 
 _NEWS_TAIL_RE = regex.compile(r"[^。！？\n]{0,24}")
