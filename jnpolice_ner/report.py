@@ -999,6 +999,8 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         elif stopped and intent.search(clause):
             fire("report.money.intent")
             at_risk.append(e)
+        elif cues.hit("report.money.claimed", own):
+            continue  # 称其卷入一起金额达50余万元的诈骗案 (report.money.claimed)
         elif cues.hit("report.money.not_lost", own) and not cues.hit("report.money.lost", own):
             continue  # 申请贷款5万元 / 账面收益一度显示200余万元 (the amount's own clause)
         elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
@@ -1010,6 +1012,12 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             if len(own) < len(lost):
                 fire("report.money.laundering")
             lost = own
+    if lost and report.victims:
+        # a named victim's own loss beats a series' or a ring's total (report.money.case_total)
+        own_losses = [e for e in lost if not _case_total(_sentence_of(sents, e.start), e, cues)]
+        if own_losses and len(own_losses) < len(lost):
+            fire("report.money.case_total")
+            lost = own_losses
     if lost:
         best = max(lost, key=lambda e: e.value.get("amount", 0))
         report.amount_lost = _money(best)
@@ -1037,6 +1045,13 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
     if "report.event.prevented" in events and report.amount_lost is None and recovered:
         report.amount_lost = report.amount_recovered.model_copy() if report.amount_recovered else None
     return state
+
+
+def _case_total(s: _Sentence, e: Entity, cues: _Cues) -> bool:
+    """Is MONEY ``e`` a series' or a ring's total (report.money.case_total: 串并案件40余起，涉案价值3万余元)?"""
+    clause = _clause(s, e)
+    return cues.hit("report.money.case_total", clause) is not None or \
+        cues.patterns["report.money.case_total"].search(clause) is not None
 
 
 def _clause_cuts(s: _Sentence, e: Entity) -> tuple[int, int]:
