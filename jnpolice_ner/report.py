@@ -990,7 +990,7 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         if s is None or cues.hit("report.statistics", s.text):
             continue
         # the clause holding the amount decides first; the sentence is the fallback
-        clause = _clause(s, e)
+        clause = _without_pretext(_clause(s, e), cues)  # 称资金再次冻结，要求再交2200元: no freeze by the police
         own = _own_clause(s, e)
         if any(w in own for w in cues.seized_money) and cues.hit("report.money.seized", own):
             seized.append(e)
@@ -1206,6 +1206,7 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
     """
     found: set[str] = {"prevented"} if at_risk else set()
     intercepted: set[str] = set()
+    prevent_cues: set[str] = set()  # every prevention cue seen (report.outcome.kept_by_freeze)
     for s in sents:
         said = _without_pretext(s.text, cues)
         said = _blank(said, cues.groups.get("report.outcome.idiom", ()), "report.outcome.idiom")
@@ -1225,10 +1226,18 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
                             cues.groups["report.outcome.intercepted_payment"]):
                 intercepted.add(cue)
                 continue
+            if name == "prevented":
+                prevent_cues.update(c for c in cues.groups["report.outcome.prevented"] if c in said)
             found.add(name)
         if any(c in said for c in cues.goods_needs) and any(c in said for c in cues.goods_context):
             fire("report.outcome.recovered_goods")
             found.add("recovered")
+    if "prevented" in found and "frozen" in found and not at_risk and prevent_cues and \
+            prevent_cues <= set(cues.groups["report.outcome.kept_by_freeze"]):
+        fire("report.outcome.kept_by_freeze")
+        found.discard("prevented")
+        if report.amount_recovered is None and report.amount_lost is not None:
+            report.amount_recovered = report.amount_lost.model_copy()  # the freeze kept the money
     if intercepted:
         if "frozen" in found:
             fire("report.outcome.intercepted_payment")
