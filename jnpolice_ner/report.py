@@ -513,6 +513,7 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     by_start = sorted(ents, key=lambda e: e.start)
     merged = _merge(stories, sents, by_start, len(text))
     reports = [_report(article, issue, text, st, cues, shared) for st in merged]
+    _publisher_units(reports, stories, article.entities, text, cues)  # a lead's news sentence may be a summary
     _one_case_per_victim(reports, merged)
     return _as_written([r for st, rep in zip(merged, reports, strict=True) for r in _per_gang(rep, text, st, cues)], ents)
 
@@ -814,6 +815,31 @@ def _within(sents: list[_Sentence], ents: list[Entity], lo: int, hi: int) -> tup
     s0, s1 = bisect.bisect_left(sents, lo, key=lambda s: s.start), bisect.bisect_left(sents, hi, key=lambda s: s.start)
     e0, e1 = bisect.bisect_left(ents, lo, key=lambda e: e.start), bisect.bisect_left(ents, hi, key=lambda e: e.start)
     return sents[s0:s1], ents[e0:e1]
+
+
+def _publisher_units(reports: list[CaseReport], stories: list[_Story], ents: list[Entity], text: str,
+                     cues: _Cues) -> None:
+    """Units that published the article act in each of its cases (annotation.md, "Units and county of a case"): those
+    named in the first paragraph of a lead that is no case of its own (``4月18日，X县公安局传来消息，…端掉两个赌博窝点``,
+    even a summary sentence) and of a credit line
+    (``供图：X分局``, ``来源：X``), added to every report (report.unit.publisher)."""
+    lead = stories[0] if stories and not stories[0].is_case else None
+    lead_end = -1
+    if lead is not None:  # the lead's first paragraph
+        body = len(text[lead.start:lead.end]) - len(text[lead.start:lead.end].lstrip())
+        lead_end = text.find("\n", lead.start + body, lead.end)
+        lead_end = lead.end if lead_end < 0 else lead_end
+    credit = cues.patterns["report.unit.publisher"]
+    units = [e for e in ents if e.label == "UNIT" and e.value and e.value.get("name")
+             and (e.start < lead_end or credit.search(text, max(0, text.rfind("\n", 0, e.start) + 1), e.start))
+             and not _not_acting(text, e, cues)]
+    if not units or len(reports) < 2:
+        return
+    for rep in reports:
+        for e in units:
+            if e.value["name"] not in rep.units:
+                fire("report.unit.publisher")
+                rep.units.append(e.value["name"])
 
 
 def _merge(stories: list[_Story], sents: list[_Sentence], ents: list[Entity], n: int) -> list[_Story]:
