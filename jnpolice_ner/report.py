@@ -423,8 +423,8 @@ def _not_acting(text: str, e: Entity, cues: _Cues) -> bool:
     employer (report.unit.employer).
 
     >>> c = _cues(load_rules())
-    >>> t = "目前，周某已被羁押于安溪县看守所。"
-    >>> u = Entity(label="UNIT", text="安溪县看守所", start=t.find("安溪"), end=t.find("。"), value={"kind": "detention"})
+    >>> t = "目前，周某已被羁押于汶上县看守所。"
+    >>> u = Entity(label="UNIT", text="汶上县看守所", start=t.find("汶上"), end=t.find("。"), value={"kind": "detention"})
     >>> _not_acting(t, u, c)
     True
     """
@@ -777,7 +777,7 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     if len(stories) > 1 and stories[0].is_case and weak[1] and stories[1].is_case:
         lead = stories[0]
         named = any(_party_role(text, e, cues) in ("victim", "suspect") for e in lead.ents)
-        # the date of a dateline (新华社西宁10月21日电) or the news day (the issue date, 4月18日，X局传来消息) is not the
+        # the date of a dateline (新华社某地X月X日电) or the news day (the issue date, 5月6日，X局传来消息) is not the
         # lead's own day
         news_day = issue.isoformat() if issue else None
         day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day"
@@ -820,7 +820,7 @@ def _within(sents: list[_Sentence], ents: list[Entity], lo: int, hi: int) -> tup
 def _publisher_units(reports: list[CaseReport], stories: list[_Story], ents: list[Entity], text: str,
                      cues: _Cues) -> None:
     """Units that published the article act in each of its cases (annotation.md, "Units and county of a case"): those
-    named in the first paragraph of a lead that is no case of its own (``4月18日，X县公安局传来消息，…端掉两个赌博窝点``,
+    named in the first paragraph of a lead that is no case of its own (``5月6日，X县公安局传来消息，…端掉两个赌博窝点``,
     even a summary sentence) and of a credit line
     (``供图：X分局``, ``来源：X``), added to every report (report.unit.publisher)."""
     lead = stories[0] if stories and not stories[0].is_case else None
@@ -1016,7 +1016,7 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         if s is None or cues.hit("report.statistics", s.text):
             continue
         # the clause holding the amount decides first; the sentence is the fallback
-        clause = _without_pretext(_clause(s, e), cues)  # 称资金再次冻结，要求再交2200元: no freeze by the police
+        clause = _without_pretext(_clause(s, e), cues)  # 平台说资金冻结、要交解冻费: no freeze by the police
         own = _own_clause(s, e)
         if any(w in own for w in cues.seized_money) and cues.hit("report.money.seized", own):
             seized.append(e)
@@ -1026,7 +1026,7 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             fire("report.money.intent")
             at_risk.append(e)
         elif cues.hit("report.money.claimed", own):
-            continue  # 称其卷入一起金额达50余万元的诈骗案 (report.money.claimed)
+            continue  # 说事主卷入一宗百万元的洗钱案 (report.money.claimed)
         elif cues.hit("report.money.not_lost", own) and not cues.hit("report.money.lost", own):
             continue  # 申请贷款5万元 / 账面收益一度显示200余万元 (the amount's own clause)
         elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
@@ -1074,7 +1074,7 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
 
 
 def _case_total(s: _Sentence, e: Entity, cues: _Cues) -> bool:
-    """Is MONEY ``e`` a series' or a ring's total (report.money.case_total: 串并案件40余起，涉案价值3万余元)?"""
+    """Is MONEY ``e`` a series' or a ring's total (report.money.case_total: 串并案件20余起，涉案价值5万余元)?"""
     clause = _clause(s, e)
     return cues.hit("report.money.case_total", clause) is not None or \
         cues.patterns["report.money.case_total"].search(clause) is not None
@@ -1133,7 +1133,7 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             fire("report.date.age_phrase")
             continue  # 今年41岁: an age (report.date.age_phrase)
         if _news_day(text, e, cues):
-            continue  # 4月18日，X县公安局传来消息: the news day (report.date.news)
+            continue  # 5月6日，X县公安局传来消息: the news day (report.date.news)
         rel = e.start - s.start
         rep = _cue_pos(cues, "report.date.reported", s.text)
         rep_after = _cue_pos(cues, "report.date.reported", s.text, rel)
@@ -1181,7 +1181,7 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
 
 def _arrest_in_paragraph(sents: list[_Sentence], dates: list[Entity], cues: _Cues, text: str) -> Entity | None:
     """The arrest date when no sentence with an arrest cue holds a date (report.date.arrest_in_paragraph): the last
-    date before the first arrest sentence in the same paragraph (``2月7日上午，…发现一名网上逃犯。民警当即将其抓获。``)."""
+    date before the first arrest sentence in the same paragraph (``5月3日晚，…查到一名在逃人员。随后民警将其控制。``)."""
     for s in sents:
         if cues.hit("report.statistics", s.text) or _cue_pos(cues, "report.date.arrested", s.text) < 0:
             continue
@@ -1200,7 +1200,7 @@ _NEWS_TAIL_RE = regex.compile(r"[^。！？\n]{0,24}")
 
 
 def _news_day(text: str, e: Entity, cues: _Cues) -> bool:
-    """Is DATE ``e`` the day news came out (``4月18日，X县公安局传来消息``: a report.date.news cue right after it)?"""
+    """Is DATE ``e`` the day news came out (``5月6日，X县公安局传来消息``: a report.date.news cue right after it)?"""
     return cues.hit("report.date.news", _NEWS_TAIL_RE.match(text, e.end).group(0)) is not None
 
 
