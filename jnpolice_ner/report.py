@@ -416,6 +416,10 @@ def _impersonated(text: str, e: Entity, cues: _Cues) -> bool:
     return e.start > 0 and text[e.start - 1] in "“\"「" and cues.hit("report.party.impersonated", text[max(0, e.start - 10):e.start]) is not None
 
 
+_CLAUSE_BREAK_RE = regex.compile(r"[，。！？；,\n]")
+_FROM_RE = regex.compile(r"从[^，。！？从]{0,3}$")
+
+
 def _not_acting(text: str, e: Entity, cues: _Cues) -> bool:
     """A UNIT that did not act in the case (annotation.md, "Units and county of a case"): one a fraudster claimed
     to be (``_impersonated``), a detention house holding the suspect (report.unit.holding), the reporter's source
@@ -431,12 +435,12 @@ def _not_acting(text: str, e: Entity, cues: _Cues) -> bool:
     if _impersonated(text, e, cues):
         return True
     before = text[max(0, e.start - 6):e.start]
-    near = regex.split(r"[，。！？；,\n]", text[max(0, e.start - 12):e.start])[-1]  # 押于珠海市|第一看守所: a place may stand between
+    near = _CLAUSE_BREAK_RE.split(text[max(0, e.start - 12):e.start])[-1]  # 押于X市|第一看守所: a place may stand between
     if (e.value or {}).get("kind") == "detention" and any(w in near for w in cues.groups["report.unit.holding"]):
         fire("report.unit.holding")
         return True
     after = text[e.end:e.end + 24]
-    if before.endswith(("从", "从县", "从市")) or regex.search(r"从[^，。！？从]{0,3}$", before):
+    if _FROM_RE.search(before):
         if any(after[:6].find(w) >= 0 for w in cues.groups["report.unit.source"]):
             fire("report.unit.source")
             return True
