@@ -85,6 +85,11 @@ class _Cues:
         county = f.rule("report.county.place")
         self.rules_county = (tuple(county.extra("skip_before") or ()), tuple(county.extra("skip_after") or ()))
         goods = f.rule("report.outcome.recovered_goods")
+        self.seized_money = tuple(f.rule("report.money.seized").extra("money") or ())
+        self.caught_families = tuple(f.rule("report.date.caught_in_act").extra("families") or ())
+        employer = f.rule("report.unit.employer")
+        self.unit_posts = tuple(employer.extra("posts") or ())
+        self.unit_harm = tuple(employer.extra("harm") or ())
         self.goods_needs = tuple(goods.extra("needs") or ())
         self.goods_context = tuple(goods.extra("context") or ())
         self.bulletin_generic = tuple(f.rule("report.bulletin.loss_line").extra("generic") or ())
@@ -246,6 +251,11 @@ def _party(e: Entity, text: str, cues: _Cues, origin_places: list[Entity]) -> Pa
             fire("report.party.gender_before")
             party.gender = "女" if g.group("g") in cues.female_words else "男"
     if party.gender is None:
+        g = cues.patterns["report.party.gender_after"].match(tail)
+        if g:
+            fire("report.party.gender_after")
+            party.gender = g.group("g")
+    if party.gender is None:
         g = cues.patterns["report.party.gender_pronoun"].match(tail)
         if g:
             fire("report.party.gender_pronoun")
@@ -406,6 +416,47 @@ def _impersonated(text: str, e: Entity, cues: _Cues) -> bool:
     return e.start > 0 and text[e.start - 1] in "“\"「" and cues.hit("report.party.impersonated", text[max(0, e.start - 10):e.start]) is not None
 
 
+_CLAUSE_BREAK_RE = regex.compile(r"[，。！？；,\n]")
+_FROM_RE = regex.compile(r"从[^，。！？从]{0,3}$")
+
+
+def _not_acting(text: str, e: Entity, cues: _Cues) -> bool:
+    """A UNIT that did not act in the case (annotation.md, "Units and county of a case"): one a fraudster claimed
+    to be (``_impersonated``), a detention house holding the suspect (report.unit.holding), the reporter's source
+    (report.unit.source), a ministry co-issuing a document or a wanted list (report.unit.issuer), a harmed person's
+    employer (report.unit.employer).
+
+    >>> c = _cues(load_rules())
+    >>> t = "目前，周某已被羁押于汶上县看守所。"
+    >>> u = Entity(label="UNIT", text="汶上县看守所", start=t.find("汶上"), end=t.find("。"), value={"kind": "detention"})
+    >>> _not_acting(t, u, c)
+    True
+    """
+    if _impersonated(text, e, cues):
+        return True
+    before = text[max(0, e.start - 6):e.start]
+    near = _CLAUSE_BREAK_RE.split(text[max(0, e.start - 12):e.start])[-1]  # 押于X市|第一看守所: a place may stand between
+    if (e.value or {}).get("kind") == "detention" and any(w in near for w in cues.groups["report.unit.holding"]):
+        fire("report.unit.holding")
+        return True
+    after = text[e.end:e.end + 24]
+    if _FROM_RE.search(before):
+        if any(after[:6].find(w) >= 0 for w in cues.groups["report.unit.source"]):
+            fire("report.unit.source")
+            return True
+    if cues.patterns["report.unit.issuer"].search(after):
+        fire("report.unit.issuer")
+        return True
+    if after.startswith(cues.unit_posts):
+        s_lo = max(text.rfind(c, 0, e.start) for c in "。！？\n") + 1
+        s_hi = min((i for i in (text.find(c, e.end) for c in "。！？\n") if i >= 0), default=len(text))
+        if any(w in text[s_lo:s_hi] for w in cues.unit_harm) or any(before.endswith(w) for w in
+                                                                     cues.groups["report.unit.employer"]):
+            fire("report.unit.employer")
+            return True
+    return False
+
+
 def _money(e: Entity) -> Money | None:
     if not e.value or "amount" not in e.value:
         return None
@@ -453,20 +504,22 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
     if bulletin:
         return bulletin
     headline = normalize(article.headline or "")
-    stories = _split(text, sents, sorted(ents, key=lambda e: e.start), cues, headline)
+    stories = _split(text, sents, sorted(ents, key=lambda e: e.start), cues, headline, issue)
     if stories is None:
         whole = _Story(0, len(text), sents, ents)
         if not _qualifies(whole, text, cues, headline + "\n" + text):
             return []
         report = _report(article, issue, text, whole, cues, [])
-        return [r for v in _per_victim(report, text, whole, cues) for r in _per_gang(v, text, whole, cues)]
+        return _as_written([r for v in _per_victim(report, text, whole, cues) for r in _per_gang(v, text, whole, cues)],
+                           ents)
     shared = [e for st in stories if not st.is_case for e in st.ents
-              if e.label == "UNIT" and not _impersonated(text, e, cues)]
+              if e.label == "UNIT" and not _not_acting(text, e, cues)]
     by_start = sorted(ents, key=lambda e: e.start)
     merged = _merge(stories, sents, by_start, len(text))
     reports = [_report(article, issue, text, st, cues, shared) for st in merged]
+    _publisher_units(reports, stories, article.entities, text, cues)  # a lead's news sentence may be a summary
     _one_case_per_victim(reports, merged)
-    return [r for st, rep in zip(merged, reports, strict=True) for r in _per_gang(rep, text, st, cues)]
+    return _as_written([r for st, rep in zip(merged, reports, strict=True) for r in _per_gang(rep, text, st, cues)], ents)
 
 
 def _bulletin(article: Article, issue: _dt.date | None, text: str, ents: list[Entity],
@@ -502,7 +555,7 @@ def _bulletin(article: Article, issue: _dt.date | None, text: str, ents: list[En
     # the bulletin's period: its first date interval, the one written out (9月1日至9月7日) before a deictic 上周
     spans = [e for e in article.entities if e.label == "DATE" and "/" in ((e.value or {}).get("iso") or "")]
     period = next((e for e in spans if regex.search(r"[0-9]", e.text)), spans[0] if spans else None)
-    units = [e for e in ents if e.label == "UNIT" and not _impersonated(text, e, cues)]
+    units = [e for e in ents if e.label == "UNIT" and not _not_acting(text, e, cues)]
     county = _county(article, units) or _place_county(text, ents, cues)
     out = []
     for k, m in items.items():
@@ -679,7 +732,7 @@ def _qualifies(story: _Story, text: str, cues: _Cues, classify_text: str,
 
 
 def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
-           headline: str) -> list[_Story] | None:
+           headline: str, issue: _dt.date | None = None) -> list[_Story] | None:
     """Cut the article at the ``report.split.*`` cues (a case label, a numbered paragraph,
     无独有偶/另据, 另一起…案) and test each piece as a case of its own. None when fewer than two
     pieces qualify: the article is then read as one story, exactly as without cuts.
@@ -728,7 +781,13 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     if len(stories) > 1 and stories[0].is_case and weak[1] and stories[1].is_case:
         lead = stories[0]
         named = any(_party_role(text, e, cues) in ("victim", "suspect") for e in lead.ents)
-        day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in lead.ents)
+        # the date of a dateline (新华社某地X月X日电) or the news day (the issue date, 5月6日，X局传来消息) is not the
+        # lead's own day
+        news_day = issue.isoformat() if issue else None
+        day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day"
+                  and _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 2]) != 0
+                  and (e.value or {}).get("iso") != news_day
+                  and not _news_day(text, e, cues) for e in lead.ents)
         if not named and not day:
             fire("report.split.summary_lead")
             lead.is_case = False  # the lead of the dated story after it (report.split.summary_lead)
@@ -760,6 +819,31 @@ def _within(sents: list[_Sentence], ents: list[Entity], lo: int, hi: int) -> tup
     s0, s1 = bisect.bisect_left(sents, lo, key=lambda s: s.start), bisect.bisect_left(sents, hi, key=lambda s: s.start)
     e0, e1 = bisect.bisect_left(ents, lo, key=lambda e: e.start), bisect.bisect_left(ents, hi, key=lambda e: e.start)
     return sents[s0:s1], ents[e0:e1]
+
+
+def _publisher_units(reports: list[CaseReport], stories: list[_Story], ents: list[Entity], text: str,
+                     cues: _Cues) -> None:
+    """Units that published the article act in each of its cases (annotation.md, "Units and county of a case"): those
+    named in the first paragraph of a lead that is no case of its own (``5月6日，X县公安局传来消息，…端掉两个赌博窝点``,
+    even a summary sentence) and of a credit line
+    (``供图：X分局``, ``来源：X``), added to every report (report.unit.publisher)."""
+    lead = stories[0] if stories and not stories[0].is_case else None
+    lead_end = -1
+    if lead is not None:  # the lead's first paragraph
+        body = len(text[lead.start:lead.end]) - len(text[lead.start:lead.end].lstrip())
+        lead_end = text.find("\n", lead.start + body, lead.end)
+        lead_end = lead.end if lead_end < 0 else lead_end
+    credit = cues.patterns["report.unit.publisher"]
+    units = [e for e in ents if e.label == "UNIT" and e.value and e.value.get("name")
+             and (e.start < lead_end or credit.search(text, max(0, text.rfind("\n", 0, e.start) + 1), e.start))
+             and not _not_acting(text, e, cues)]
+    if not units or len(reports) < 2:
+        return
+    for rep in reports:
+        for e in units:
+            if e.value["name"] not in rep.units:
+                fire("report.unit.publisher")
+                rep.units.append(e.value["name"])
 
 
 def _merge(stories: list[_Story], sents: list[_Sentence], ents: list[Entity], n: int) -> list[_Story]:
@@ -801,12 +885,12 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
         case_type_cues=story.cue_ids,
     )
     evidence: list[Entity] = []
-    own_units = [e for e in ents if e.label == "UNIT" and not _impersonated(text, e, cues)]
+    own_units = [e for e in ents if e.label == "UNIT" and not _not_acting(text, e, cues)]
     report.county = (_county(article, own_units or shared_units) or _court_county(ents)
                      or _place_county(text, ents, cues))
     for e in ents if own_units else shared_units:
         if e.label == "UNIT" and e.value and e.value.get("name") not in report.units:
-            if _impersonated(text, e, cues):
+            if _not_acting(text, e, cues):
                 continue
             report.units.append(e.value["name"])
             evidence.append(e)
@@ -846,6 +930,24 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
     report.method = _methods(body, cues)
     report.evidence = evidence
     return report
+
+
+def _as_written(reports: list[CaseReport], ents: list[Entity]) -> list[CaseReport]:
+    """Party and officer names in the script the article writes them (annotation.md: person names as written): a
+    traditional-script copy (``張先生``) keeps ``張先生``, not the simplified form the rules read (report.party.as_written)."""
+    written: dict[str, str] = {}
+    for e in ents:
+        name = (e.value or {}).get("name")
+        if e.label == "PERSON" and name and e.text != name and normalize(e.text) == name:
+            written.setdefault(name, e.text)
+    if not written:
+        return reports
+    fire("report.party.as_written")
+    for report in reports:
+        for p in (*report.victims, *report.suspects):
+            p.name = written.get(p.name, p.name)
+        report.officers = [written.get(n, n) for n in report.officers]
+    return reports
 
 
 def _back_surname(name: str, cues: _Cues) -> str | None:
@@ -908,6 +1010,7 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
     lost: list[Entity] = []
     recovered: list[Entity] = []
     at_risk: list[Entity] = []
+    seized: list[Entity] = []
     intent = cues.patterns["report.money.intent"]
     stopped = any(cues.hit("report.money.stopped", s.text) for s in sents)
     for e in ents:
@@ -917,13 +1020,18 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         if s is None or cues.hit("report.statistics", s.text):
             continue
         # the clause holding the amount decides first; the sentence is the fallback
-        clause = _clause(s, e)
-        if cues.hit("report.money.recovered", clause):
+        clause = _without_pretext(_clause(s, e), cues)  # 平台说资金冻结、要交解冻费: no freeze by the police
+        own = _own_clause(s, e)
+        if any(w in own for w in cues.seized_money) and cues.hit("report.money.seized", own):
+            seized.append(e)
+        elif cues.hit("report.money.recovered", clause):
             recovered.append(e)
         elif stopped and intent.search(clause):
             fire("report.money.intent")
             at_risk.append(e)
-        elif cues.hit("report.money.not_lost", own := _own_clause(s, e)) and not cues.hit("report.money.lost", own):
+        elif cues.hit("report.money.claimed", own):
+            continue  # 说事主卷入一宗百万元的洗钱案 (report.money.claimed)
+        elif cues.hit("report.money.not_lost", own) and not cues.hit("report.money.lost", own):
             continue  # 申请贷款5万元 / 账面收益一度显示200余万元 (the amount's own clause)
         elif cues.hit("report.money.lost", clause) or cues.hit("report.money.lost", s.text):
             lost.append(e)
@@ -934,10 +1042,18 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             if len(own) < len(lost):
                 fire("report.money.laundering")
             lost = own
+    if lost and report.victims:
+        # a named victim's own loss beats a series' or a ring's total (report.money.case_total)
+        own_losses = [e for e in lost if not _case_total(_sentence_of(sents, e.start), e, cues)]
+        if own_losses and len(own_losses) < len(lost):
+            fire("report.money.case_total")
+            lost = own_losses
     if lost:
         best = max(lost, key=lambda e: e.value.get("amount", 0))
         report.amount_lost = _money(best)
         evidence.append(best)
+    if seized:  # the last seizure told (report.money.seized): a lead's total comes before each raid's own figure
+        recovered.append(seized[-1])
     if recovered:
         best = max(recovered, key=lambda e: e.value.get("amount", 0))
         report.amount_recovered = _money(best)
@@ -959,6 +1075,13 @@ def _fill_money(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
     if "report.event.prevented" in events and report.amount_lost is None and recovered:
         report.amount_lost = report.amount_recovered.model_copy() if report.amount_recovered else None
     return state
+
+
+def _case_total(s: _Sentence, e: Entity, cues: _Cues) -> bool:
+    """Is MONEY ``e`` a series' or a ring's total (report.money.case_total: 串并案件20余起，涉案价值5万余元)?"""
+    clause = _clause(s, e)
+    return cues.hit("report.money.case_total", clause) is not None or \
+        cues.patterns["report.money.case_total"].search(clause) is not None
 
 
 def _clause_cuts(s: _Sentence, e: Entity) -> tuple[int, int]:
@@ -1010,6 +1133,11 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             continue
         if _cue_pos(cues, "report.date.dateline", text[e.end:e.end + 2]) == 0:
             continue
+        if cues.patterns["report.date.age_phrase"].match(text, e.end):
+            fire("report.date.age_phrase")
+            continue  # 今年41岁: an age (report.date.age_phrase)
+        if _news_day(text, e, cues):
+            continue  # 5月6日，X县公安局传来消息: the news day (report.date.news)
         rel = e.start - s.start
         rep = _cue_pos(cues, "report.date.reported", s.text)
         rep_after = _cue_pos(cues, "report.date.reported", s.text, rel)
@@ -1027,6 +1155,8 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
             continue
         if cues.hit("report.date.occurred", s.text):
             occurred.append(e)
+    if arrested is None:
+        arrested = _arrest_in_paragraph(sents, dates, cues, text)
     if reported is not None:
         report.reported_on = _date(reported)
         evidence.append(reported)
@@ -1039,16 +1169,53 @@ def _fill_dates(report: CaseReport, ents: list[Entity], sents: list[_Sentence], 
         first = min(cands, key=lambda e: e.value["iso"])
         report.occurred_on = _date(first)
         evidence.append(first)
+    elif arrested is not None and _caught_in_act(report, sents, arrested, cues):
+        report.occurred_on = _date(arrested)
     elif reported is not None:
         # 8月7日，…接到群众报警，称…手机被盗: the report of an incident that just happened dates it
         # (report.date.occurred_at_report)
+        # 6月28日晚，王某…遭歹徒抢劫，…报警: the incident may also be told before the report cue, after the date
         s = _sentence_of(sents, reported.start)
         rel = reported.end - s.start
-        rep = _cue_pos(cues, "report.date.reported", s.text, rel)
-        tail = s.text[rep:] if rep >= 0 else ""
+        tail = s.text[rel:]
         others = [d for d in dates if reported.end <= d.start < s.end]
         if tail and not others and cues.hit("report.date.occurred_at_report", tail):
             report.occurred_on = _date(reported)
+
+
+def _arrest_in_paragraph(sents: list[_Sentence], dates: list[Entity], cues: _Cues, text: str) -> Entity | None:
+    """The arrest date when no sentence with an arrest cue holds a date (report.date.arrest_in_paragraph): the last
+    date before the first arrest sentence in the same paragraph (``5月3日晚，…查到一名在逃人员。随后民警将其控制。``)."""
+    for s in sents:
+        if cues.hit("report.statistics", s.text) or _cue_pos(cues, "report.date.arrested", s.text) < 0:
+            continue
+        para = text.rfind("\n", 0, s.start) + 1
+        before = [d for d in dates if para <= d.start < s.start
+                  and _cue_pos(cues, "report.date.dateline", text[d.end:d.end + 2]) != 0
+                  and not cues.patterns["report.date.age_phrase"].match(text, d.end) and not _news_day(text, d, cues)]
+        if before:
+            fire("report.date.arrest_in_paragraph")
+            return before[-1]
+        return None
+    return None
+
+
+_NEWS_TAIL_RE = regex.compile(r"[^。！？\n]{0,24}")
+
+
+def _news_day(text: str, e: Entity, cues: _Cues) -> bool:
+    """Is DATE ``e`` the day news came out (``5月6日，X县公安局传来消息``: a report.date.news cue right after it)?"""
+    return cues.hit("report.date.news", _NEWS_TAIL_RE.match(text, e.end).group(0)) is not None
+
+
+def _caught_in_act(report: CaseReport, sents: list[_Sentence], arrested: Entity, cues: _Cues) -> bool:
+    """Was the offence caught in progress on the arrest date (report.date.caught_in_act): a den raided
+    (``当场抓获参赌人员``), or a case of a family always caught in progress (gambling)."""
+    if (report.case_type or "").split(".")[0] in cues.caught_families:
+        fire("report.date.caught_in_act")
+        return True
+    s = _sentence_of(sents, arrested.start)
+    return s is not None and cues.hit("report.date.caught_in_act", s.text) is not None
 
 
 def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, events: set[str],
@@ -1057,7 +1224,7 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
 
     Only what happened in this case: a solving still to come (``加紧侦破``, ``尽快破案``: report.outcome.unfinished)
     is none; ``挽回`` in the sentence of a prevention is the sum that never left (report.outcome.saved_not_recovered);
-    a confession of the caught suspect solves the case (report.outcome.confession); goods seized back from the thief
+    a confession of the caught suspect alone solves nothing; goods seized back from the thief
     are recovered (report.outcome.recovered_goods); ``拦截`` beside a stopped payment is a freeze, not a prevention
     (report.outcome.intercepted_payment).
 
@@ -1065,11 +1232,11 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
     >>> extract("3月2日，市民赵女士报警称被盗现金5000元。警方正加紧对案件的侦破工作。", "2020-03-10")[0].outcome
     []
     >>> extract("3月2日，市民赵女士报警称被骗。3月5日，民警将嫌疑人刘某抓获，刘某对其诈骗的犯罪事实供认不讳。", "2020-03-10")[0].outcome
-    ['arrested', 'solved']
+    ['arrested']
     """
     found: set[str] = {"prevented"} if at_risk else set()
     intercepted: set[str] = set()
-    confession = cues.patterns["report.outcome.confession"]
+    prevent_cues: set[str] = set()  # every prevention cue seen (report.outcome.kept_by_freeze)
     for s in sents:
         said = _without_pretext(s.text, cues)
         said = _blank(said, cues.groups.get("report.outcome.idiom", ()), "report.outcome.idiom")
@@ -1089,13 +1256,18 @@ def _fill_outcome(report: CaseReport, sents: list[_Sentence], cues: _Cues, event
                             cues.groups["report.outcome.intercepted_payment"]):
                 intercepted.add(cue)
                 continue
+            if name == "prevented":
+                prevent_cues.update(c for c in cues.groups["report.outcome.prevented"] if c in said)
             found.add(name)
-        if confession.search(said):
-            fire("report.outcome.confession")
-            found.add("solved")
         if any(c in said for c in cues.goods_needs) and any(c in said for c in cues.goods_context):
             fire("report.outcome.recovered_goods")
             found.add("recovered")
+    if "prevented" in found and "frozen" in found and not at_risk and prevent_cues and \
+            prevent_cues <= set(cues.groups["report.outcome.kept_by_freeze"]):
+        fire("report.outcome.kept_by_freeze")
+        found.discard("prevented")
+        if report.amount_recovered is None and report.amount_lost is not None:
+            report.amount_recovered = report.amount_lost.model_copy()  # the freeze kept the money
     if intercepted:
         if "frozen" in found:
             fire("report.outcome.intercepted_payment")

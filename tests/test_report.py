@@ -204,6 +204,6 @@ def test_dev_pages_10_11_summary_lists_and_traffic_stops():
     drunk, drugs, theft = extract((PAGES / "dev_page_10.txt").read_text("utf-8"), issue_date="2023-09-15")
     assert drunk.case_type == "traffic" and drunk.outcome == [] and drunk.occurred_on.iso != "2023"
     assert [s.name for s in drugs.suspects] == ["刘某", "张某某", "王某"]
-    # 周某对…犯罪事实供认不讳: the caught thief's confession solves the case (report.outcome.confession, the
-    # convention of the real-news gold: solved when the suspect is caught and confesses)
-    assert theft.amount_lost.amount == 45000 and theft.outcome == ["arrested", "detained", "solved"]
+    # 周某对…犯罪事实供认不讳: the caught thief's confession alone solves nothing (real-news batches 5-6 annotate
+    # such cases arrested/detained only)
+    assert theft.amount_lost.amount == 45000 and theft.outcome == ["arrested", "detained"]
