@@ -154,6 +154,8 @@ class _Data:
     collision_right_re: Any = None
     attacked_left_re: Any = None
     attacked_right_re: Any = None
+    accused_left_re: Any = None
+    accused_right_re: Any = None
     helper_re: Any = None
     helper_others: tuple[str, ...] = ()
     nickname_re: Any = None
@@ -263,6 +265,8 @@ def _data(rules: RuleSet) -> _Data:
         collision_right_re=regex.compile(rf.rule("person.role.left.collision").extra("right")),
         attacked_left_re=rf.rule("person.role.left.attacked").compiled,
         attacked_right_re=regex.compile(rf.rule("person.role.left.attacked").extra("right")),
+        accused_left_re=rf.rule("person.role.left.accused").compiled,
+        accused_right_re=regex.compile(rf.rule("person.role.left.accused").extra("right")),
         helper_re=rf.rule("person.role.helper").compiled,
         helper_others=tuple(rf.rule("person.role.helper").extra("others") or []),
         nickname_re=rf.rule("person.alias.nickname").compiled,
@@ -941,6 +945,9 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     if d.deceased_re.match(ctx.text, cand.data.get("title_end", cand.end)):
         fire("person.role.deceased")  # 陆维钧故居 / 陆老生前: someone who has died is no party of the case
         return "other", "cue"
+    if d.accused_left_re.search(left) and d.accused_right_re.match(_right(ctx, cand.data.get("title_end", cand.end))):
+        fire("person.role.left.accused")  # 对方自称民警，称吴女士涉嫌洗钱: the one falsely accused is the victim
+        return "victim", "context"
     modifier = False
     if d.pretend_re.search(left) or d.alias_re.search(left):
         # 自称是刘女士常用的软件的“客服”: 刘女士 only modifies what the fraudster pretends to be; neither the one
