@@ -958,7 +958,7 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         fire("person.role.deceased")  # 陆维钧故居 / 陆老生前: someone who has died is no party of the case
         return "other", "cue"
     if d.accused_left_re.search(left) and d.accused_right_re.match(_right(ctx, cand.data.get("title_end", cand.end))):
-        fire("person.role.left.accused")  # 对方自称民警，称吴女士涉嫌洗钱: the one falsely accused is the victim
+        fire("person.role.left.accused")  # 对方自称民警，称吴女士牵涉洗钱: the one falsely accused is the victim
         return "victim", "context"
     modifier = False
     if d.pretend_re.search(left) or d.alias_re.search(left):
@@ -1000,7 +1000,7 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         fire("person.role.left.collision")  # 轿车…与蔡某骑行的单车发生碰撞: the other party of the crash
         return "victim", "context"
     if d.killed_left_re.search(left) and d.killed_right_re.match(right):
-        fire("person.role.left.killed")  # 持刀将钱某、孙某夫妇二人杀害: the one killed or wounded
+        fire("person.role.left.killed")  # 持刀将钱某、孙某二人刺死: the one killed or wounded
         return "victim", "context"
     if d.attacked_left_re.search(left) and d.attacked_right_re.match(right):
         fire("person.role.left.attacked")  # 孙某对路人吴某实施殴打: the person attacked
@@ -1228,7 +1228,7 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
             continue
         if src == "weak_suspect" and not fraud:
             if name in specific and first[name] != c.role:
-                fire("person.role.known")  # 刘女士把孩子放在座位上 … 拉开刘女士的背包: a specific context wins
+                fire("person.role.known")  # 邰女士把购物袋放到脚边 … 拉开邰女士的挎包: a specific context wins
                 c.role = first[name]
             continue  # else keeps its own role, as a strong context would
         if (src in ("cue", "coord") and c.role == "other" and first.get(name) == "victim"
