@@ -158,6 +158,8 @@ class _Data:
     killed_left_re: Any = None
     killed_right_re: Any = None
     alias_title_re: Any = None
+    cue_surnames: frozenset = frozenset()
+    cue_surname_stop: frozenset = frozenset()
     accused_right_re: Any = None
     helper_re: Any = None
     helper_others: tuple[str, ...] = ()
@@ -272,6 +274,8 @@ def _data(rules: RuleSet) -> _Data:
         killed_left_re=rf.rule("person.role.left.killed").compiled,
         killed_right_re=regex.compile(rf.rule("person.role.left.killed").extra("right")),
         alias_title_re=rf.rule("person.role.alias_title").compiled,
+        cue_surnames=frozenset(rf.rule("person.anon.cue_surname").extra("surnames") or []),
+        cue_surname_stop=frozenset(rf.rule("person.anon.cue_surname").extra("next_stop") or ""),
         accused_right_re=regex.compile(rf.rule("person.role.left.accused").extra("right")),
         helper_re=rf.rule("person.role.helper").compiled,
         helper_others=tuple(rf.rule("person.role.helper").extra("others") or []),
@@ -319,7 +323,8 @@ def _anon_end(text: str, i: int, sl: int, d: _Data, after_cue: bool = False) -> 
     n = len(text)
     if k < n and (text[k] == "某" or text[k] in d.ordinals):
         return k + 1
-    if text[i:i + sl] in d.ambiguous:
+    if text[i:i + sl] in d.ambiguous and not (after_cue and text[i:i + sl] in d.cue_surnames
+                                              and text[k:k + 1] not in d.cue_surname_stop):
         return -1
     if not after_cue and d.anon_noun_stop.at(text, k):
         fire("person.filter.noun_after")
@@ -805,6 +810,19 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 for k in inner:
                     del found[k]
                 add(s, s + 3, "person.repeat", "anon")
+    # 8c. 村民于某 … ，于某随即报警: X某 of a surname that is also a preposition, read once after a cue, is the same
+    # person where it stands again (not before a word that makes 某 "some": 于某日, 于某地)
+    cued = {text[s:e] for (s, e), c in found.items() if c.data["kind"] == "anon" and e - s == 2
+            and text[s] in d.cue_surnames and c.data.get("cue")}
+    for name in cued:
+        p = text.find(name)
+        while p >= 0:
+            e = p + 2
+            if ((p, e) not in found and text[e:e + 1] not in d.cue_surname_stop and not d.anon_noun_stop.at(text, e)
+                    and not any(a < e and p < b for a, b in found)):
+                fire("person.anon.cue_surname")
+                add(p, e, "person.repeat", "anon")
+            p = text.find(name, p + 1)
     if fulls:
         _given_and_surname_refs(text, fulls, d, found, add)
     return list(found.values())
