@@ -102,6 +102,7 @@ class _Config:
             surnames = []
         self.surnames = set(surnames)
         self.compound_surnames = {s for s in surnames if len(s) == 2}
+        self.not_names = frozenset(f.extra("not_names", []))
 
 
 @functools.lru_cache(maxsize=4)
@@ -129,6 +130,12 @@ _HEADING_RE = regex.compile(r"^(#{1,6})(.*)$")
 _BRACKET_BYLINE_RE = regex.compile(r"^\s*[（(]([^（）()]{2,40})[）)]")
 _TRAILING_BRACKET_BYLINE_RE = regex.compile(r"(?<=[。！？”])\s*[（(]([^（）()]{2,40})[）)]\s*$")
 _TOKEN_RE = regex.compile(r"[\p{Han}·]+")
+_SPACED_NAME_RE = regex.compile(r"(?<![\p{Han}])(\p{Han})[ \u3000](\p{Han})(?![\p{Han}])")
+# layout.byline.scattered: an unbracketed byline after a dateline's 讯 that closes with 报道: (某某网讯 记者张三、
+# 通讯员李四报道:), a photo credit closing a caption line (…落网。张三 摄), a line of names only (张三 李四 王五)
+_INLINE_BYLINE_RE = regex.compile(r"^\s*\p{Han}{1,10}讯\s*(?P<by>[\p{Han}、 ]{2,40}?)(?:摄影)?报道[:：]")
+_PHOTO_CREDIT_RE = regex.compile(r"(?:^|(?<=[。！？!?]))\s*(?P<name>\p{Han}{2,3})[ \u3000]+摄\s*$")
+_NAMES_LINE_RE = regex.compile(r"^\s*\p{Han}{2,3}(?:[ \u3000]+\p{Han}{2,3}){1,4}\s*$")
 
 
 def _strip_markup(s: str) -> str:
@@ -291,9 +298,15 @@ def parse_credit_names(s: str, offset: int, cfg: _Config) -> list[tuple[int, int
     """Names of one credit (``李四、王五``, ``胡立荣 李明``) with page offsets; role words and
     collective credits (编辑部) are not names; names run together are split by surname."""
     out: list[tuple[int, int]] = []
+    for m in _SPACED_NAME_RE.finditer(s):
+        # 曹 轶: a two-character name printed letter-spaced is one name (its span keeps the space)
+        if m.group(1) in cfg.surnames:
+            out.append((offset + m.start(), offset + m.end()))
+    if out:
+        return out
     for m in _TOKEN_RE.finditer(s):
         word = m.group(0)
-        if word in cfg.credit_roles or word in cfg.collective:
+        if word in cfg.credit_roles or word in cfg.collective or word in cfg.not_names:
             continue
         for a, b in _split_names(word, cfg):
             if b - a >= 2:
@@ -760,6 +773,18 @@ def scattered_names(raw: str, cfg: _Config, rules: RuleSet) -> list[tuple[int, i
         found = parse_byline(om.group("names"), a, cfg)
         if found and all(_name_like(raw[s:e], cfg, not_names) for s, e, _ in found):
             out += found
+    im = _INLINE_BYLINE_RE.match(raw)
+    if im:
+        found = parse_byline(im.group("by"), im.start("by"), cfg)
+        if found and all(_name_like(raw[s:e], cfg, not_names) for s, e, _ in found):
+            out += found
+    pm = _PHOTO_CREDIT_RE.search(raw)
+    if pm and _name_like(pm.group("name"), cfg, not_names):
+        out.append((pm.start("name"), pm.end("name"), "reporter"))
+    if _NAMES_LINE_RE.match(raw):
+        toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(raw)]
+        if all(_name_like(raw[a:b], cfg, not_names) for a, b in toks):
+            out += [(a, b, "reporter") for a, b in toks]
     for m in label_re.finditer(raw):
         if m.group("bare") and len(raw) > 40:
             continue

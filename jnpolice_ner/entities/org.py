@@ -98,6 +98,7 @@ class _Config:
         self.shop_re = shop.compiled
         self.shop_max = int(shop.extra("max_name", 10))
         self.shop_needs_industry = set(shop.extra("needs_industry") or ())
+        self.shop_self_named = frozenset(shop.extra("self_named") or ())
         self.shop_generic = self.company_generic | set(rf.extra("shop_generic") or ())
         self.shop_bad_chars = self.bad_chars | set(rf.extra("shop_bad_chars", ""))
         self.naming_words = tuple(rf.extra("company_naming_words") or ())
@@ -375,7 +376,7 @@ def _trade_name(text: str, s: int, cfg: _Config, shop: str = "") -> tuple[str, s
             break
         trade, industry = rest, more + industry
     if before.isdigit() or not (bounded or not before or before in cfg.left_chars
-                                or (industry and not _HAN_CHAR.match(before))):
+                                or ((industry or shop in cfg.shop_self_named) and not _HAN_CHAR.match(before))):
         fire(rule)
         return None
     if shop and (shop in cfg.shop_needs_industry and not industry or cfg.shop_re.search(name)):
@@ -480,13 +481,20 @@ class _MoreConfig:
         self.generic = (set(rf.extra("company_generic") or ()) | set(rf.extra("shop_generic") or ())
                         | set(rf.extra("outlet_generic_names") or ()))
         self.copyright_re = rf.rule("org.media.copyright").compiled
+        fr = rf.rule("org.media.furniture")
+        self.furniture_res = [regex.compile(p) for p in fr.extra("patterns") or ()]
+        self.furniture_stop_ends = tuple(fr.extra("stop_ends") or ())
+        self.furniture_stop_names = frozenset(fr.extra("stop_names") or ())
+        self.bracket_after_re = regex.compile(rf.extra("outlet_bracket_after") or "(?!)")
+        self.joiners = tuple(rf.extra("outlet_joiners") or ("·",))
+        self.prompt_words = tuple(rf.extra("outlet_prompt_words") or ())
         depts = set(rf.extra("level_departments") or ()) | {
             row["alias"] for row in rules.table("org_government") if row["alias"].endswith(("局", "委", "委员会"))}
         levels = sorted(rf.extra("level_words") or (), key=len, reverse=True)
         full = sorted(rf.extra("full_departments") or (), key=len, reverse=True)
         alt = "|".join(regex.escape(d) for d in sorted(depts, key=len, reverse=True))
         self.level_re = fast_compile(
-            rf"(?<=^|[^\p{{Han}}]|[和与及同跟向对由经])(?:{'|'.join(map(regex.escape, levels))})(?:{alt})|{'|'.join(full)}")
+            rf"(?<=^|[^\p{{Han}}]|[和与及同跟向对由经从在据自])(?:{'|'.join(map(regex.escape, levels))})(?:{alt})|{'|'.join(full)}")
 
 
 @functools.lru_cache(maxsize=4)
@@ -513,10 +521,44 @@ def _outlet_name(text: str, s: int, cfg: _MoreConfig, min_len: int = 2) -> int |
             fire("org.media.split")
             break
         lo -= 1
+    if lo > 0 and text[lo - 1] in cfg.left_stops:
+        lo = _place_across_stop(text, lo, s, lo)
+    for w in cfg.prompt_words:  # 关注某某网 / 打开某某新闻: a reader's prompt, then the outlet
+        if text.startswith(w, lo) and s - lo - len(w) >= min_len:
+            lo += len(w)
+            break
     name = text[lo:s]
     if len(name) < min_len or name in cfg.generic or any(name.endswith(g) for g in ("本", "该", "各", "多家", "各大")):
         return None
     return lo
+
+
+def _place_across_stop(text: str, lo: int, s: int, default: int) -> int:
+    """The start of a place name that a left stop character cuts (呼和浩特晚报: 和 is a stop), else ``default``."""
+    for a in range(max(0, lo - 4), lo):
+        if a > 0 and _is_han(text[a - 1]):
+            continue
+        for b in range(min(s, a + 7), lo, -1):
+            v = _unit.place_lookup(text[a:b])
+            if v is not None and not v.get("_fallback") and v.get("level") in ("province", "city", "county"):
+                return a
+    return default
+
+
+def _alone(text: str, lo: int, e: int, prompts: tuple[str, ...] = ()) -> bool:
+    """The name ``text[lo:e]`` fills its line (spaces and a reader's prompt aside): 某某网 printed alone as
+    page furniture, 关注某某网."""
+    a = lo
+    for w in prompts:
+        if text.endswith(w, 0, a):
+            a -= len(w)
+            break
+    while a > 0 and text[a - 1] in " \u3000\t":
+        a -= 1
+    b = e
+    while b < len(text) and text[b] in " \u3000\t":
+        b += 1
+    return (a == 0 or text[a - 1] == "\n") and (b == len(text) or text[b] in "\r\n")
 
 
 def _source_before(text: str, lo: int, cfg: _MoreConfig) -> bool:
@@ -548,7 +590,8 @@ def recognize_outlets(text: str, rules: RuleSet) -> list[Candidate]:
         if lo is None:
             continue
         if (text.startswith(cfg.outlet_after, e) or text[:lo].endswith(cfg.outlet_before)
-                or _source_before(text, lo, cfg) or cfg.outlet_dateline.match(text, e)):
+                or _source_before(text, lo, cfg) or cfg.outlet_dateline.match(text, e)
+                or cfg.bracket_after_re.match(text, e) or (m.group(0) in ("网", "新闻网") and _alone(text, lo, e, cfg.prompt_words))):
             # 中新网内蒙古新闻1月21日电: the outlet is the web outlet with its provincial channel
             w = text.rfind("网", lo, s)
             if m.group(0) == "新闻" and w > lo + 1:
@@ -584,15 +627,23 @@ def recognize_outlets(text: str, rules: RuleSet) -> list[Candidate]:
                 e += k
                 break
         found[e] = (lo, "org.media.outlet")
+    # 来源: 某某公安 / 某某知事（微信ID:…）/ 新某报讯 / 打开某某新闻 查看… (org.media.furniture)
+    for rx in cfg.furniture_res:
+        for fm in rx.finditer(text):
+            a, b = fm.span("name")
+            if b not in found and not any(x <= a < y for y, (x, _r) in found.items()) and text[a:b] not in cfg.generic \
+                    and not text[a:b].endswith(cfg.furniture_stop_ends) and text[a:b] not in cfg.furniture_stop_names:
+                found[b] = (a, "org.media.furniture")
     # 大众新闻·鲁中晨报, 广州日报·新花城记者: the name on the other side of a middle dot (org.media.joined)
+    # (also a bullet or a dash: 某某新闻•某某日报, 某某新闻网—某某晚报讯)
     for e, (lo, _rid) in list(found.items()):
-        if text[lo - 1:lo] == "·":
+        if text[lo - 1:lo] in cfg.joiners:
             a = lo - 1
             while a > 0 and lo - 1 - a < 8 and _is_han(text[a - 1]) and text[a - 1] not in cfg.left_stops:
                 a -= 1
             if 2 <= lo - 1 - a and text[a:lo - 1] not in cfg.generic and (lo - 1) not in found:
                 found[lo - 1] = (a, "org.media.joined")
-        if text[e:e + 1] == "·":
+        if text[e:e + 1] in cfg.joiners:
             b = e + 1
             while b < len(text) and b - e - 1 < 8 and _is_han(text[b]) and not text.startswith(cfg.outlet_after, b):
                 b += 1

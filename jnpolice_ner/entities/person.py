@@ -154,6 +154,13 @@ class _Data:
     collision_right_re: Any = None
     attacked_left_re: Any = None
     attacked_right_re: Any = None
+    accused_left_re: Any = None
+    killed_left_re: Any = None
+    killed_right_re: Any = None
+    alias_title_re: Any = None
+    cue_surnames: frozenset = frozenset()
+    cue_surname_stop: frozenset = frozenset()
+    accused_right_re: Any = None
     helper_re: Any = None
     helper_others: tuple[str, ...] = ()
     nickname_re: Any = None
@@ -263,6 +270,13 @@ def _data(rules: RuleSet) -> _Data:
         collision_right_re=fast_compile(rf.rule("person.role.left.collision").extra("right")),
         attacked_left_re=rf.rule("person.role.left.attacked").compiled,
         attacked_right_re=fast_compile(rf.rule("person.role.left.attacked").extra("right")),
+        accused_left_re=rf.rule("person.role.left.accused").compiled,
+        killed_left_re=rf.rule("person.role.left.killed").compiled,
+        killed_right_re=fast_compile(rf.rule("person.role.left.killed").extra("right")),
+        alias_title_re=rf.rule("person.role.alias_title").compiled,
+        cue_surnames=frozenset(rf.rule("person.anon.cue_surname").extra("surnames") or []),
+        cue_surname_stop=frozenset(rf.rule("person.anon.cue_surname").extra("next_stop") or ""),
+        accused_right_re=fast_compile(rf.rule("person.role.left.accused").extra("right")),
         helper_re=rf.rule("person.role.helper").compiled,
         helper_others=tuple(rf.rule("person.role.helper").extra("others") or []),
         nickname_re=rf.rule("person.alias.nickname").compiled,
@@ -309,7 +323,8 @@ def _anon_end(text: str, i: int, sl: int, d: _Data, after_cue: bool = False) -> 
     n = len(text)
     if k < n and (text[k] == "某" or text[k] in d.ordinals):
         return k + 1
-    if text[i:i + sl] in d.ambiguous:
+    if text[i:i + sl] in d.ambiguous and not (after_cue and text[i:i + sl] in d.cue_surnames
+                                              and text[k:k + 1] not in d.cue_surname_stop):
         return -1
     if not after_cue and d.anon_noun_stop.at(text, k):
         fire("person.filter.noun_after")
@@ -795,6 +810,19 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 for k in inner:
                     del found[k]
                 add(s, s + 3, "person.repeat", "anon")
+    # 8c. 村民于某 … ，于某随即报警: X某 of a surname that is also a preposition, read once after a cue, is the same
+    # person where it stands again (not before a word that makes 某 "some": 于某日, 于某地)
+    cued = {text[s:e] for (s, e), c in found.items() if c.data["kind"] == "anon" and e - s == 2
+            and text[s] in d.cue_surnames and c.data.get("cue")}
+    for name in cued:
+        p = text.find(name)
+        while p >= 0:
+            e = p + 2
+            if ((p, e) not in found and text[e:e + 1] not in d.cue_surname_stop and not d.anon_noun_stop.at(text, e)
+                    and not any(a < e and p < b for a, b in found)):
+                fire("person.anon.cue_surname")
+                add(p, e, "person.repeat", "anon")
+            p = text.find(name, p + 1)
     if fulls:
         _given_and_surname_refs(text, fulls, d, found, add)
     return list(found.values())
@@ -937,10 +965,19 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
             and d.alias_re.search(left)):
         # 自称是外地公安机关的“孙警官”: a quoted alias after 自称 is the fraudster, not the person impersonated
         fire("person.role.left.alias")
+        cand.data["alias"] = True
+        return "suspect", "context"
+    if (cand.data.get("kind") == "title" and d.alias_title_re.search(left)
+            and name.endswith(tuple(w for w, (_r, role) in d.title_kind.items() if role == "officer"))):
+        fire("person.role.alias_title")  # 对方自称是办案民警钱警官: the caller's own alias
+        cand.data["alias"] = True
         return "suspect", "context"
     if d.deceased_re.match(ctx.text, cand.data.get("title_end", cand.end)):
         fire("person.role.deceased")  # 陆维钧故居 / 陆老生前: someone who has died is no party of the case
         return "other", "cue"
+    if d.accused_left_re.search(left) and d.accused_right_re.match(_right(ctx, cand.data.get("title_end", cand.end))):
+        fire("person.role.left.accused")  # 对方自称民警，称吴女士牵涉洗钱: the one falsely accused is the victim
+        return "victim", "context"
     modifier = False
     if d.pretend_re.search(left) or d.alias_re.search(left):
         # 自称是刘女士常用的软件的“客服”: 刘女士 only modifies what the fraudster pretends to be; neither the one
@@ -954,6 +991,7 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     if cue_role and cand.data.get("kind") == "title" and not modifier and d.alias_re.search(left):
         # 自称“张警官”: the title is the alias a fraudster uses, not a police post
         fire("person.role.left.alias")
+        cand.data["alias"] = True
         return "suspect", "context"
     if cue_role and cue_role != "other":
         fire("person.role.cue")
@@ -979,6 +1017,9 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
     if d.collision_left_re.search(left) and d.collision_right_re.match(right):
         fire("person.role.left.collision")  # 轿车…与蔡某骑行的单车发生碰撞: the other party of the crash
         return "victim", "context"
+    if d.killed_left_re.search(left) and d.killed_right_re.match(right):
+        fire("person.role.left.killed")  # 持刀将钱某、孙某二人刺死: the one killed or wounded
+        return "victim", "context"
     if d.attacked_left_re.search(left) and d.attacked_right_re.match(right):
         fire("person.role.left.attacked")  # 孙某对路人吴某实施殴打: the person attacked
         return "victim", "context"
@@ -988,6 +1029,8 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
         if pat.search(left):
             fire(rid)
             cand.data["role_rule"] = rid
+            if rid == "person.role.left.alias":
+                cand.data["alias"] = True
             return role, "context"
     hit = _right_role(ctx, cand, right, d)
     if hit is None:
@@ -997,6 +1040,10 @@ def _role(cand: Candidate, ctx: Context, name: str, d: _Data) -> tuple[str, str]
             tail = _right(ctx, end, 48)
             shared = d.coord_list_re.match(tail)
             hit = _right_role(ctx, cand, tail[shared.end():] if shared else tail, d)
+            b = ctx.text.rfind("（", cand.end, end)
+            if hit is None and b >= 0 and ctx.text[b + 1:b + 2] in "均都":
+                # 钱某乙、孙某、周某甲（均另案处理）: a bracket after the list that speaks for every name
+                hit = _right_role(ctx, cand, ctx.text[b:b + 48], d)
             if hit is not None:
                 fire("person.role.coord_list")
     if hit is not None:
@@ -1157,18 +1204,25 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
         fraud = _fraud_story(ctx, d)
     # outside fraud stories a generic verb's suspect counts like a strong context (theft records: the
     # actor is the thief); in a fraud story it is weak, and yields the victim when nothing stronger is told
-    strong_srcs = ("cue", "byline", "context", "coord", "known") + (() if fraud else ("weak_suspect",))
+    strong_srcs = ("cue", "byline", "context", "coord", "known")
     first: dict[str, str] = {}
     weak: dict[str, str] = {}
+    generic: dict[str, str] = {}  # outside fraud stories: a generic verb's suspect, below any specific context
     posts: set[str] = set()  # names introduced by a post or relation cue (朋友刘某)
+    aliases = {c.value["name"] for c in cands if c.value and c.data.get("alias") and c.role == "suspect"}
     for c in cands:
         src = c.data.get("role_src")
         if c.value and src in ("cue", "coord") and c.role == "other":
             posts.add(c.value["name"])
         elif c.value and src in strong_srcs:
             first.setdefault(c.value["name"], c.role or "other")
+        elif c.value and src == "weak_suspect" and not fraud:
+            generic.setdefault(c.value["name"], c.role or "other")
         elif c.value and src in ("weak", "weak_suspect"):
             weak.setdefault(c.value["name"], "victim" if src == "weak_suspect" else (c.role or "other"))
+    specific = set(first)
+    for name, role in generic.items():
+        first.setdefault(name, role)
     pseudonyms = {c.value["name"] for c in cands if c.value and c.data.get("kind") == "pseudonym"}
     helpers: set[str] | None = None
     _helpers_memo: list[set[str]] = []
@@ -1185,8 +1239,16 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
         name = c.value["name"]
         if name in pseudonyms:
             c.value["anonymized"] = True  # 小林（化名） … 小林
+        if name in aliases and src != "byline":
+            if c.role != "suspect":
+                fire("person.role.alias_every")  # the alias a fraudster uses (自称“钱警官”) is the suspect in every mention
+                c.role = "suspect"
+            continue
         if src == "weak_suspect" and not fraud:
-            continue  # keeps its own role, as a strong context would
+            if name in specific and first[name] != c.role:
+                fire("person.role.known")  # 邰女士把购物袋放到脚边 … 拉开邰女士的挎包: a specific context wins
+                c.role = first[name]
+            continue  # else keeps its own role, as a strong context would
         if (src in ("cue", "coord") and c.role == "other" and first.get(name) == "victim"
                 and c.data.get("cue") in d.relation_cues):
             # 称联系不上儿子杨某宇 … 杨某宇成功被唤醒，避免了损失: the relative is the victim the story is about
