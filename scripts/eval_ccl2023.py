@@ -11,7 +11,11 @@ confusion matrix (markdown). Predictions outside the twelve codes (``fraud``, ``
 report's ``case_type`` (a record with no report counts as ``(none)``, a miss), and prints the
 coverage (share of records with at least one report) beside the same table and matrix.
 
-    python scripts/eval_ccl2023.py [--data PATH] [--end-to-end] [--errors N]
+``--mode rules|stat|combined`` gives the ablation: the cue rules alone, the statistical classifier alone
+(``jnpolice_ner/textcat.py``; a fraud story's ★ class is its best class), or both (the default, what
+``classify`` and ``extract`` do).
+
+    python scripts/eval_ccl2023.py [--data PATH] [--end-to-end] [--mode MODE] [--errors N]
 """
 
 from __future__ import annotations
@@ -61,6 +65,34 @@ def records(path: Path) -> list[tuple[str, str]]:
                 rec = json.loads(line)
                 out.append((rec["text"], LABELS[rec["label"]]))
     return out
+
+
+MODES = ("combined", "rules", "stat")
+
+
+def use_mode(mode: str) -> None:
+    """Make ``classify`` (and so ``extract``) decide by the cue rules and the statistical classifier together
+    (``combined``, the default), the rules alone (``rules``) or the statistical classifier alone (``stat``)."""
+    import jnpolice_ner.classify as mod
+
+    original = getattr(mod, "_original_classify", mod.classify)
+    mod._original_classify = original
+    if mode == "combined":
+        mod.classify = original
+    elif mode == "rules":
+        mod.classify = lambda text, spans=None, statistical=True: original(text, spans, statistical=False)
+    else:
+        from jnpolice_ner.textcat import predict as stat
+
+        def only_stat(text, spans=None, statistical=True):
+            code, ids = original(text, spans, statistical=False)
+            preds = stat(text)
+            if code.split(".", 1)[0] != "fraud" or not preds:
+                return code, ids
+            return preds[0][0], [f"textcat.{preds[0][0]}"]
+        mod.classify = only_stat
+    global classify
+    classify = mod.classify
 
 
 def predict(text: str, end_to_end: bool) -> str:
@@ -120,14 +152,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
     ap.add_argument("--end-to-end", action="store_true", help="score extract's first report, not classify")
+    ap.add_argument("--mode", choices=MODES, default="combined",
+                    help="rules and statistical classifier together (default), rules only, or the classifier only")
     ap.add_argument("--errors", type=int, default=0, metavar="N",
                     help="list up to N misclassified records (index, gold, predicted; no text)")
     args = ap.parse_args(argv)
     if not args.data.is_file():
         print(f"eval_ccl2023: {args.data} not found (../shared must sit beside the checkout)", file=sys.stderr)
         return 2
+    use_mode(args.mode)
     pairs, speed, _texts = evaluate(args.data, args.end_to_end)
-    print(("end to end (extract → first report's case_type)" if args.end_to_end else "classify") + "\n")
+    print(("end to end (extract → first report's case_type)" if args.end_to_end else "classify")
+          + f", mode {args.mode}\n")
     print(report(pairs))
     if args.errors:
         wrong = [(i, g, p) for i, (g, p) in enumerate(pairs) if g != p]
