@@ -143,7 +143,7 @@ def scheme(rules: RuleSet | None = None) -> Scheme:
     params = {k: float(rf.extra(k, d)) for k, d in (
         ("min_family", 3.0), ("min_subclass", 3.0), ("min_channel", 2.0), ("subclass_share", 0.5),
         ("span_weight", 3.0), ("repeat_bonus", 0.25), ("repeat_cap", 3),
-        ("stat_fallback", 0.5), ("stat_override", 0.9), ("stat_margin", 0.0))}
+        ("stat_fallback", 0.5), ("stat_override", 0.9), ("stat_margin", 0.0), ("stat_support", 3.0))}
     prefs = list(rf.extra("preferences", []) or [])
     for p in prefs:
         if not _ID_RE.match(p.get("id", "")):
@@ -250,8 +250,8 @@ def _combine(text: str, code: str, ids: list[str], sc: dict[str, tuple[float, li
 
     - they agree: the rules' code, with the classifier's explanation added;
     - the rules gave only the family or a channel (``fraud``, ``fraud.online``, ``fraud.telecom``): the
-      classifier's class when its probability is at least ``statistical.fallback`` and a cue of that class fired,
-      too weak for the rules alone (``classify.statistical.fallback``);
+      classifier's class when its probability is at least ``stat_fallback`` and the rules' own cues of that class
+      score at least ``stat_support`` (a class its ``requires`` kept out) (``classify.statistical.fallback``);
     - two ★ classes disagree: the classifier's class when its probability is at least ``statistical.override``
       and the rules' support for it is within ``statistical.margin`` of the winner's (0: the rules tie; the
       ``requires`` of a class can leave the best-scored class out) (``classify.statistical.override``),
@@ -268,8 +268,9 @@ def _combine(text: str, code: str, ids: list[str], sc: dict[str, tuple[float, li
     if best == code:
         return code, ids + why
     if code in _OPEN:
-        # a cue of its class must have fired too, below the rules' threshold: a story naming no scheme stays open
-        if prob >= p["stat_fallback"] and sc[best][0] > 0:
+        # cues of its class must have fired too (``stat_support``; one generic word such as 公安局 is not enough):
+        # a story naming no scheme stays open
+        if prob >= p["stat_fallback"] and sc[best][0] >= p["stat_support"]:
             fire("classify.statistical.fallback")
             return best, ids + sc[best][1] + why + ["classify.statistical.fallback"]
         return code, ids

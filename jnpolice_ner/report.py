@@ -683,26 +683,30 @@ def _qualifies(story: _Story, text: str, cues: _Cues, classify_text: str,
 
 def _complaint(story: _Story, text: str, cues: _Cues, strict: bool = False) -> bool:
     """Is ``story`` told as one victim's complaint: a payment or loss (report.narrative.payment) outside statistics
-    sentences, a day-precise date and a narrator (report.narrative.narrator, or unless ``strict`` the victim seen
-    from the fraud's side, report.narrative.counterpart)."""
-    if not any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in story.ents):
-        return False  # a record gives the day; a warning's 有的群众被骗数万元 gives none
+    sentences, told by a narrator (report.narrative.narrator: 我, 报警人, a blanked name …) with a date or an amount,
+    or, unless ``strict``, by a named victim with a date or an amount, or from the fraud's side
+    (report.narrative.counterpart: 对方, 受害人) with a day-precise date (a warning's 有的群众被骗数万元 gives none)."""
     if not any(cues.hit("report.narrative.payment", s.text) and not cues.hit("report.statistics", s.text)
                for s in story.sents):
         return False
+    day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in story.ents)
+    anchored = day or any(e.label in ("DATE", "MONEY") for e in story.ents)
     body = text[story.start:story.end]
     if cues.hit("report.narrative.narrator", body) is not None:
-        return True
+        return anchored
     if cues.patterns["report.narrative.narrator"].search(body) is not None:
         fire("report.narrative.narrator")
+        return anchored
+    if strict:
+        return False
+    if anchored and any(_party_role(text, e, cues) == "victim" for e in story.ents):
         return True
-    return not strict and cues.hit("report.narrative.counterpart", body) is not None
+    return day and cues.hit("report.narrative.counterpart", body) is not None
 
 
 def _narrative(story: _Story, text: str, cues: _Cues, classify_text: str) -> bool:
-    """Is ``story`` (a whole article) one victim's complaint record of a fraud: a payment or loss
-    (report.narrative.payment), a day-precise date, a narrator (report.narrative.narrator:
-    我, 报警人, 事主, 报称, a blanked name) and a fraud type. It needs no second kind of event.
+    """Is ``story`` (a whole article) one victim's complaint of a fraud (``_complaint``: a payment or loss, a
+    narrator, a date or an amount) with a fraud type. It needs no second kind of event.
 
     >>> from jnpolice_ner import extract
     >>> r = extract("2022年3月4日，我在网上认识一个自称导师的人，下载了一个投资平台，先后向对方转账3000元、5000元。")[0]

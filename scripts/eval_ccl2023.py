@@ -11,11 +11,12 @@ confusion matrix (markdown). Predictions outside the twelve codes (``fraud``, ``
 report's ``case_type`` (a record with no report counts as ``(none)``, a miss), and prints the
 coverage (share of records with at least one report) beside the same table and matrix.
 
-``--mode rules|stat|combined`` gives the ablation: the cue rules alone, the statistical classifier alone
+``--own`` scores the held-back part of the project's own narratives (``corpus/narratives``, never trained
+on) the same way. ``--mode rules|stat|combined`` gives the ablation: the cue rules alone, the statistical classifier alone
 (``jnpolice_ner/textcat.py``; a fraud story's ★ class is its best class), or both (the default, what
 ``classify`` and ``extract`` do).
 
-    python scripts/eval_ccl2023.py [--data PATH] [--end-to-end] [--mode MODE] [--errors N]
+    python scripts/eval_ccl2023.py [--data PATH | --own] [--end-to-end] [--mode MODE] [--errors N]
 """
 
 from __future__ import annotations
@@ -56,14 +57,23 @@ SHORT = {c: c.split(".", 1)[1][:10] for c in CODES}
 NONE = "(none)"  # end to end: the record gave no report
 
 
+OWN = REPO / "corpus" / "narratives"
+
+
 def records(path: Path) -> list[tuple[str, str]]:
-    """``(text, gold code)`` of every record of the file."""
+    """``(text, gold code)`` of every record of the file; ``OWN``: the held-back part of the own narratives."""
     out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                rec = json.loads(line)
-                out.append((rec["text"], LABELS[rec["label"]]))
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    for f in files:
+        with f.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    rec = json.loads(line)
+                    if "code" in rec:  # corpus/narratives: the code is given; only the held part is scored
+                        if rec["split"] == "held":
+                            out.append((rec["text"], rec["code"]))
+                    else:
+                        out.append((rec["text"], LABELS[rec["label"]]))
     return out
 
 
@@ -151,13 +161,17 @@ def report(pairs: list[tuple[str, str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
+    ap.add_argument("--own", action="store_true",
+                    help="score the held-back part of the project's own narratives (corpus/narratives) instead")
     ap.add_argument("--end-to-end", action="store_true", help="score extract's first report, not classify")
     ap.add_argument("--mode", choices=MODES, default="combined",
                     help="rules and statistical classifier together (default), rules only, or the classifier only")
     ap.add_argument("--errors", type=int, default=0, metavar="N",
                     help="list up to N misclassified records (index, gold, predicted; no text)")
     args = ap.parse_args(argv)
-    if not args.data.is_file():
+    if args.own:
+        args.data = OWN
+    if not args.data.exists():
         print(f"eval_ccl2023: {args.data} not found (../shared must sit beside the checkout)", file=sys.stderr)
         return 2
     use_mode(args.mode)
