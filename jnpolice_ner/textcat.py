@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import regex
 
 from .textnorm import normalize
@@ -56,21 +57,20 @@ class Model:
         self.orders = tuple(data.get("orders", (1, 2, 3)))
         self.bias: list[float] = list(data["bias"])
         self.weights: dict[str, list[float]] = {g: list(w) for g, w in data["weights"].items()}
+        self.index = {g: i for i, g in enumerate(self.weights)}
+        self.matrix = np.array(list(self.weights.values()), dtype=np.float64).reshape(len(self.index), len(self.classes))
         self.meta: dict = dict(data.get("meta", {}))
         self.temperature = float(data.get("temperature", 1.0))
 
     def scores(self, text: str) -> list[float]:
         """bias + (Σ weights of the known n-grams present) / √(their number): a long story does not outvote a short one."""
-        s = [0.0] * len(self.classes)
-        n = 0
-        for g in ngrams(text, self.orders):
-            w = self.weights.get(g)
-            if w is not None:
-                n += 1
-                for k, x in enumerate(w):
-                    s[k] += x
-        scale = 1.0 / math.sqrt(max(1, n))
-        return [b + x * scale for b, x in zip(self.bias, s, strict=True)]
+        rows = self._rows(text)
+        total = self.matrix[rows].sum(axis=0) / np.sqrt(max(1, len(rows))) if rows else np.zeros(len(self.classes))
+        return [b + float(x) for b, x in zip(self.bias, total, strict=True)]
+
+    def _rows(self, text: str) -> list[int]:
+        index = self.index
+        return [index[g] for g in ngrams(text, self.orders) if g in index]
 
     def proba(self, text: str) -> list[tuple[str, float]]:
         """``(class, probability)`` for every class, most probable first (softmax of the scores)."""
@@ -84,17 +84,17 @@ class Model:
         """The ``k`` n-grams of ``text`` that speak most for ``code`` against the other classes (its explanation)."""
         j = self.classes.index(code)
         n = len(self.classes)
-        gain = {}
-        for g in ngrams(text, self.orders):
-            w = self.weights.get(g)
-            if w is not None and len(g) >= 2:
-                gain[g] = w[j] - (sum(w) - w[j]) / (n - 1)
-        best = sorted(gain, key=lambda g: -gain[g])
+        grams = [g for g in ngrams(text, self.orders) if len(g) >= 2 and g in self.index]
+        if not grams:
+            return []
+        w = self.matrix[[self.index[g] for g in grams]]
+        gain = w[:, j] - (w.sum(axis=1) - w[:, j]) / (n - 1)
         out: list[str] = []
-        for g in best:  # a longer n-gram covers the shorter ones inside it
-            if gain[g] <= 0 or len(out) == k:
+        for i in np.argsort(-gain, kind="stable"):
+            if gain[i] <= 0 or len(out) == k:
                 break
-            if not any(g in o for o in out):
+            g = grams[i]
+            if not any(g in o for o in out):  # a longer n-gram covers the shorter ones inside it
                 out.append(g)
         return out
 
@@ -113,8 +113,14 @@ def load(path: str | None = None) -> Model | None:
 
 
 def predict(text: str, k: int = 4) -> list[tuple[str, float, list[str]]]:
-    """``(code, probability, evidence n-grams)`` for the twelve ★ classes, most probable first; [] without a model."""
+    """``(code, probability, evidence n-grams)`` for the twelve ★ classes, most probable first; [] without a model.
+    A report classifies the same story more than once (is it a case, which case): the last answers are kept."""
+    return list(_predict(text, k))
+
+
+@functools.lru_cache(maxsize=32)
+def _predict(text: str, k: int) -> tuple[tuple[str, float, list[str]], ...]:
     m = load()
     if m is None:
-        return []
-    return [(c, p, m.evidence(text, c, k) if i == 0 else []) for i, (c, p) in enumerate(m.proba(text))]
+        return ()
+    return tuple((c, p, m.evidence(text, c, k) if i == 0 else []) for i, (c, p) in enumerate(m.proba(text)))
