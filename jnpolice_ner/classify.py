@@ -142,7 +142,8 @@ def scheme(rules: RuleSet | None = None) -> Scheme:
     rf = (rules or load_rules())["case_classes"]
     params = {k: float(rf.extra(k, d)) for k, d in (
         ("min_family", 3.0), ("min_subclass", 3.0), ("min_channel", 2.0), ("subclass_share", 0.5),
-        ("span_weight", 3.0), ("repeat_bonus", 0.25), ("repeat_cap", 3))}
+        ("span_weight", 3.0), ("repeat_bonus", 0.25), ("repeat_cap", 3),
+        ("stat_fallback", 0.5), ("stat_override", 0.9), ("stat_margin", 0.0), ("stat_support", 3.0))}
     prefs = list(rf.extra("preferences", []) or [])
     for p in prefs:
         if not _ID_RE.match(p.get("id", "")):
@@ -223,17 +224,76 @@ def scores(text: str, spans: list | None = None) -> dict[str, tuple[float, list[
     return out
 
 
-def classify(text: str, spans: list | None = None) -> tuple[str, list[str]]:
+def classify(text: str, spans: list | None = None, statistical: bool = True) -> tuple[str, list[str]]:
     """The most specific taxonomy code for a case story and the ids of the cues that decided it.
 
     ``spans``: the story's CASE_TYPE entities (Entity, Candidate, dict or ``find_spans`` tuple);
-    None finds them. A story with no cue at all is ``other``.
+    None finds them. A story with no cue at all is ``other``. The cue rules decide; for a fraud
+    story the statistical classifier (``textcat.py``, trained on the project's own narratives) then
+    names the scheme the rules left open or overrules a weakly supported class (``_combine``);
+    ``statistical=False`` gives the rules alone.
 
     >>> classify("张某盗窃电动车一辆，被当场抓获。")[0]
     'theft.vehicle'
     >>> classify("")
     ('other', [])
     """
+    code, ids, sc = _rules(text, spans)
+    if statistical and code.split(".", 1)[0] == "fraud":
+        code, ids = _combine(text, code, ids, sc)
+    return code, ids
+
+
+def _combine(text: str, code: str, ids: list[str], sc: dict[str, tuple[float, list[str]]]) -> tuple[str, list[str]]:
+    """The rules' fraud code weighed with the statistical classifier's best ★ class (both explanations kept:
+    the cue ids, then ``textcat.<class>`` and ``textcat.ngram.<n-gram>`` of its strongest n-grams).
+
+    - they agree: the rules' code, with the classifier's explanation added;
+    - the rules gave only the family or a channel (``fraud``, ``fraud.online``, ``fraud.telecom``): the
+      classifier's class when its probability is at least ``stat_fallback`` and the rules' own cues of that class
+      score at least ``stat_support`` (a class its ``requires`` kept out) (``classify.statistical.fallback``);
+    - two ★ classes disagree: the classifier's class when its probability is at least ``statistical.override``
+      and the rules' support for it is within ``statistical.margin`` of the winner's (0: the rules tie; the
+      ``requires`` of a class can leave the best-scored class out) (``classify.statistical.override``),
+      unless a preference of the rules decided between the two (``classify.prefer.*``: a distinction made on purpose).
+    """
+    from . import textcat
+
+    preds = textcat.predict(text)
+    if not preds:
+        return code, ids
+    best, prob, grams = preds[0]
+    p = scheme().params
+    why = [f"textcat.{best.split('.', 1)[1]}", *(f"textcat.ngram.{g}" for g in grams)]
+    if best == code:
+        return code, ids + why
+    if code in _OPEN:
+        # cues of its class must have fired too (``stat_support``; one generic word such as 公安局 is not enough):
+        # a story naming no scheme stays open
+        if prob >= p["stat_fallback"] and sc[best][0] >= p["stat_support"]:
+            fire("classify.statistical.fallback")
+            return best, ids + sc[best][1] + why + ["classify.statistical.fallback"]
+        return code, ids
+    if code not in _STAR:
+        return code, ids  # fraud.financial, fraud.tax …: a kind the classifier does not know
+    if any(i.startswith("classify.prefer.") for i in ids):
+        return code, ids  # the rules told these two neighbours apart on purpose (a preference)
+    if prob >= p["stat_override"] and sc[best][0] + p["stat_margin"] >= sc[code][0]:
+        fire("classify.statistical.override")
+        family = [i for i in ids if not i.startswith(("classify.", "textcat.")) or i.startswith("classify.fraud.")]
+        return best, family + sc[best][1] + why + ["classify.statistical.override"]
+    return code, ids
+
+
+#: codes the rules give when they name no scheme; the twelve ★ codes the classifier knows
+_OPEN = frozenset({"fraud", "fraud.online", "fraud.telecom"})
+_STAR = frozenset({"fraud.brushing", "fraud.customer_service", "fraud.investment", "fraud.loan", "fraud.credit",
+                   "fraud.shopping", "fraud.impersonate_official", "fraud.impersonate_acquaintance",
+                   "fraud.game_trade", "fraud.romance", "fraud.impersonate_military", "fraud.sextortion"})
+
+
+def _rules(text: str, spans: list | None) -> tuple[str, list[str], dict[str, tuple[float, list[str]]]]:
+    """The cue rules' decision: ``(code, cue ids, scores)``."""
     sch = scheme()
     p = sch.params
     sc = scores(text, spans)
@@ -252,7 +312,7 @@ def classify(text: str, spans: list | None = None) -> tuple[str, list[str]]:
             family, override = o["family"], o["id"]
             break
     if fam[family][0] < p["min_family"]:
-        return "other", []
+        return "other", [], sc
     explanation = list(fam[family][1]) + ([override] if override else [])
     subs = [c for c in sch.subclasses[family]
             if c not in sch.requires or set(sch.requires[c]) & set(sc[c][1])]
@@ -270,13 +330,13 @@ def classify(text: str, spans: list | None = None) -> tuple[str, list[str]]:
                 explanation.append(pref["id"])
                 best = pref["prefer"]
         if sc[best][0] >= p["min_subclass"]:
-            return _done(best, explanation + sc[best][1])
+            return (*_done(best, explanation + sc[best][1]), sc)
     chans = sch.family_channels[family]
     if chans:
         best = max(chans, key=lambda c: (sc[c][0], -chans.index(c)))
         if sc[best][0] >= p["min_channel"]:
-            return _done(best, explanation + sc[best][1])
-    return _done(family, explanation)
+            return (*_done(best, explanation + sc[best][1]), sc)
+    return (*_done(family, explanation), sc)
 
 
 def _done(code: str, ids: list[str]) -> tuple[str, list[str]]:

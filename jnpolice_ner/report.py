@@ -509,6 +509,10 @@ def build_cases(article: Article, issue: _dt.date | None, rules: RuleSet | None 
         whole = _Story(0, len(text), sents, ents)
         if not _qualifies(whole, text, cues, headline + "\n" + text):
             return []
+        if "report.narrative.payment" not in whole.events and (whole.code or "").startswith("fraud") \
+                and not article.headline and not any(_party_role(text, e, cues) == "victim" for e in whole.ents) \
+                and _complaint(whole, text, cues, strict=True):
+            whole.events.add("report.narrative.payment")  # a record in its own voice: its amount and date
         report = _report(article, issue, text, whole, cues, [])
         return _as_written([r for v in _per_victim(report, text, whole, cues) for r in _per_gang(v, text, whole, cues)],
                            ents)
@@ -713,20 +717,62 @@ def _qualifies(story: _Story, text: str, cues: _Cues, classify_text: str,
         parties = [e for e in parties if ((e.value or {}).get("name") or e.text) not in known]
     if parties:
         events.add("parties")
-    if len(events) < cues.min_events:
-        return False
     # a concrete anchor: a day-precise date, a named party or an amount of money
     anchored = bool(parties) or any(
         e.label == "MONEY" or (e.label == "DATE" and (e.value or {}).get("granularity") == "day")
         for e in story.ents
     )
-    if not anchored:
-        return False
+    if len(events) < cues.min_events or not anchored:
+        # a whole article that is one victim's complaint record is a case by itself (report.narrative.*)
+        return known is None and _narrative(story, text, cues, classify_text)
     code, cue_ids = _classify(classify_text, story.ents)
     if code in ("other", None) and fallback_text is not None:
         code, cue_ids = _classify(fallback_text, story.ents)
     if code in ("other", None) and "report.event.loss" not in events and "report.event.arrest" not in events:
         return False
+    story.code, story.cue_ids, story.is_case = code, cue_ids, True
+    return True
+
+
+def _complaint(story: _Story, text: str, cues: _Cues, strict: bool = False) -> bool:
+    """Is ``story`` told as one victim's complaint: a payment or loss (report.narrative.payment) outside statistics
+    sentences, told by a narrator (report.narrative.narrator: 我, 报警人, a blanked name …) with a date or an amount,
+    or, unless ``strict``, by a named victim with a date or an amount, or from the fraud's side
+    (report.narrative.counterpart: 对方, 受害人) with a day-precise date (a warning's 有的群众被骗数万元 gives none)."""
+    if not any(cues.hit("report.narrative.payment", s.text) and not cues.hit("report.statistics", s.text)
+               for s in story.sents):
+        return False
+    day = any(e.label == "DATE" and (e.value or {}).get("granularity") == "day" for e in story.ents)
+    anchored = day or any(e.label in ("DATE", "MONEY") for e in story.ents)
+    body = text[story.start:story.end]
+    if cues.hit("report.narrative.narrator", body) is not None:
+        return anchored
+    if cues.patterns["report.narrative.narrator"].search(body) is not None:
+        fire("report.narrative.narrator")
+        return anchored
+    if strict:
+        return False
+    if anchored and any(_party_role(text, e, cues) == "victim" for e in story.ents):
+        return True
+    return day and cues.hit("report.narrative.counterpart", body) is not None
+
+
+def _narrative(story: _Story, text: str, cues: _Cues, classify_text: str) -> bool:
+    """Is ``story`` (a whole article) one victim's complaint of a fraud (``_complaint``: a payment or loss, a
+    narrator, a date or an amount) with a fraud type. It needs no second kind of event.
+
+    >>> from jnpolice_ner import extract
+    >>> r = extract("2022年3月4日，我在网上认识一个自称导师的人，下载了一个投资平台，先后向对方转账3000元、5000元。")[0]
+    >>> r.case_type, r.amount_lost.amount, r.occurred_on.iso
+    ('fraud.investment', 8000, '2022-03-04')
+    """
+    if not _complaint(story, text, cues):
+        return False
+    code, cue_ids = _classify(classify_text, story.ents)
+    if not (code or "").startswith("fraud"):
+        return False
+    fire("report.narrative.payment")
+    story.events.add("report.narrative.payment")
     story.code, story.cue_ids, story.is_case = code, cue_ids, True
     return True
 
@@ -926,6 +972,8 @@ def _report(article: Article, issue: _dt.date | None, text: str, story: _Story, 
     report.suspects = _merge_back_references(report.suspects, cues)
     at_risk = _fill_money(report, ents, sents, cues, evidence, events, body)
     _fill_dates(report, ents, sents, cues, evidence, text)
+    if "report.narrative.payment" in events:
+        _narrative_fields(report, ents, sents, cues, evidence, text)
     _fill_outcome(report, sents, cues, events, at_risk)
     report.method = _methods(body, cues)
     report.evidence = evidence
@@ -1082,6 +1130,73 @@ def _case_total(s: _Sentence, e: Entity, cues: _Cues) -> bool:
     clause = _clause(s, e)
     return cues.hit("report.money.case_total", clause) is not None or \
         cues.patterns["report.money.case_total"].search(clause) is not None
+
+
+def _narrative_fields(report: CaseReport, ents: list[Entity], sents: list[_Sentence], cues: _Cues,
+                      evidence: list[Entity], text: str) -> None:
+    """A complaint record's amount and date: a total the record states (report.narrative.total: 共计损失…) is
+    ``amount_lost``; else several transfers add up (report.narrative.transfer; each distinct amount once, as a record
+    tells a transfer in the story and again in its list of transfers; a larger single loss wins),
+    and with no incident date found, the record's earliest day-precise date (not after the report) is ``occurred_on``.
+
+    >>> from jnpolice_ner import extract
+    >>> r = extract("2022年5月6日，我接到自称快递客服的电话，称快递丢失要理赔。第一笔转账2000元，第二笔转账3000元。")[0]
+    >>> r.amount_lost.amount, r.occurred_on.iso
+    (5000, '2022-05-06')
+    >>> extract("2022年5月6日，我在网上认识的导师让我投资，我转账2000元，又转账3000元，共计转账5000元。")[0].amount_lost.amount
+    5000
+    """
+    total_re = cues.patterns["report.narrative.total"]
+    money = [e for e in ents if e.label == "MONEY" and e.value and e.value.get("amount")]
+    transfers: list[Entity] = []
+    stated: list[Entity] = []
+    prev_end: dict[int, int] = {}
+    for e in money:
+        s = _sentence_of(sents, e.start)
+        if s is None or cues.hit("report.statistics", s.text):
+            continue
+        own = _own_clause(s, e)
+        if cues.hit("report.money.recovered", own) or (cues.hit("report.money.not_lost", own)
+                                                        and not cues.hit("report.money.lost", own)):
+            continue
+        # the words since the previous amount of the sentence (or its start) tell a total: 共计转账5000元
+        lead = s.text[prev_end.get(s.start, 0):e.start - s.start]
+        prev_end[s.start] = e.end - s.start
+        if total_re.search(lead[-12:]):
+            stated.append(e)
+        elif cues.hit("report.narrative.transfer", _clause(s, e)):
+            transfers.append(e)
+    # a record tells each transfer twice (the story, then the list of transfers): one amount counts once
+    distinct = list({e.value["amount"]: e for e in transfers}.values())
+    if stated:
+        fire("report.narrative.total")
+        best = max(stated, key=lambda e: e.value["amount"])
+        report.amount_lost = _money(best)
+        evidence.append(best)
+    elif len(distinct) >= 2:
+        total = sum(e.value["amount"] for e in distinct)
+        if report.amount_lost is None or total > report.amount_lost.amount:
+            fire("report.narrative.transfer")
+            more = any(e.value.get("qualifier") not in (None, "exact") for e in distinct)
+            report.amount_lost = Money(amount=total, currency=distinct[0].value.get("currency", "CNY"),
+                                       qualifier="more_than" if more else "exact")
+            evidence.extend(e for e in distinct if e not in evidence)
+    def born(e: Entity) -> bool:  # 1985年3月2日出生: the narrator's birth, no incident
+        return _cue_pos(cues, "report.narrative.occurred", text[e.end:e.end + 3]) == 0
+
+    if report.occurred_on is not None and any(
+            e.label == "DATE" and (e.value or {}).get("iso") == report.occurred_on.iso and born(e) for e in ents):
+        evidence[:] = [e for e in evidence if not (e.label == "DATE" and born(e))]
+        report.occurred_on = None
+    if report.occurred_on is None:
+        limit = report.reported_on.iso[:10] if report.reported_on else None
+        days = [e for e in ents if e.label == "DATE" and e.value and e.value.get("iso")
+                and e.value.get("granularity") == "day" and (limit is None or e.value["iso"][:10] <= limit)
+                and not born(e)]
+        if days:
+            first = min(days, key=lambda e: e.value["iso"])
+            report.occurred_on = _date(first)
+            evidence.append(first)
 
 
 def _clause_cuts(s: _Sentence, e: Entity) -> tuple[int, int]:

@@ -7,7 +7,16 @@ of spec/taxonomy.md and prints per-class P/R/F1, macro-F1 over the twelve classe
 confusion matrix (markdown). Predictions outside the twelve codes (``fraud``, ``fraud.online``,
 ``theft``…) count as misses in the column ``(other)``.
 
-    python scripts/eval_ccl2023.py [--data PATH] [--errors N]
+``--end-to-end`` scores the whole pipeline instead: ``extract`` on each record, the first
+report's ``case_type`` (a record with no report counts as ``(none)``, a miss), and prints the
+coverage (share of records with at least one report) beside the same table and matrix.
+
+``--own`` scores the held-back part of the project's own narratives (``corpus/narratives``, never trained
+on) the same way. ``--mode rules|stat|combined`` gives the ablation: the cue rules alone, the statistical classifier alone
+(``jnpolice_ner/textcat.py``; a fraud story's ★ class is its best class), or both (the default, what
+``classify`` and ``extract`` do).
+
+    python scripts/eval_ccl2023.py [--data PATH | --own] [--end-to-end] [--mode MODE] [--errors N]
 """
 
 from __future__ import annotations
@@ -45,20 +54,77 @@ CODES = list(LABELS.values())
 SHORT = {c: c.split(".", 1)[1][:10] for c in CODES}
 
 
-def evaluate(path: Path) -> tuple[list[tuple[str, str]], float]:
+NONE = "(none)"  # end to end: the record gave no report
+
+
+OWN = REPO / "corpus" / "narratives"
+
+
+def records(path: Path) -> list[tuple[str, str]]:
+    """``(text, gold code)`` of every record of the file; ``OWN``: the held-back part of the own narratives."""
+    out = []
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    for f in files:
+        with f.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    rec = json.loads(line)
+                    if "code" in rec:  # corpus/narratives: the code is given; only the held part is scored
+                        if rec["split"] == "held":
+                            out.append((rec["text"], rec["code"]))
+                    else:
+                        out.append((rec["text"], LABELS[rec["label"]]))
+    return out
+
+
+MODES = ("combined", "rules", "stat")
+
+
+def use_mode(mode: str) -> None:
+    """Make ``classify`` (and so ``extract``) decide by the cue rules and the statistical classifier together
+    (``combined``, the default), the rules alone (``rules``) or the statistical classifier alone (``stat``)."""
+    import jnpolice_ner.classify as mod
+
+    original = getattr(mod, "_original_classify", mod.classify)
+    mod._original_classify = original
+    if mode == "combined":
+        mod.classify = original
+    elif mode == "rules":
+        mod.classify = lambda text, spans=None, statistical=True: original(text, spans, statistical=False)
+    else:
+        from jnpolice_ner.textcat import predict as stat
+
+        def only_stat(text, spans=None, statistical=True):
+            code, ids = original(text, spans, statistical=False)
+            preds = stat(text)
+            if code.split(".", 1)[0] != "fraud" or not preds:
+                return code, ids
+            return preds[0][0], [f"textcat.{preds[0][0]}"]
+        mod.classify = only_stat
+    global classify
+    classify = mod.classify
+
+
+def predict(text: str, end_to_end: bool) -> str:
+    """``classify``'s code, or (end to end) the first report's case_type (``NONE`` without a report)."""
+    if not end_to_end:
+        return classify(text)[0]
+    from jnpolice_ner import extract
+
+    reports = extract(text)
+    return reports[0].case_type if reports else NONE
+
+
+def evaluate(path: Path, end_to_end: bool = False) -> tuple[list[tuple[str, str]], float, list[str]]:
     pairs = []
+    texts = []
     t0 = time.perf_counter()
     chars = 0
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            gold = LABELS[rec["label"]]
-            chars += len(rec["text"])
-            pred, _ = classify(rec["text"])
-            pairs.append((gold, pred))
-    return pairs, chars / (time.perf_counter() - t0)
+    for text, gold in records(path):
+        chars += len(text)
+        pairs.append((gold, predict(text, end_to_end)))
+        texts.append(text)
+    return pairs, chars / (time.perf_counter() - t0), texts
 
 
 def report(pairs: list[tuple[str, str]]) -> str:
@@ -84,6 +150,8 @@ def report(pairs: list[tuple[str, str]]) -> str:
         row = [cm[(g, c)] for c in CODES]
         row.append(sum(v for (gg, p), v in cm.items() if gg == g and p not in CODES))
         lines.append(f"| {SHORT[g]} | " + " | ".join(str(x) if x else "." for x in row) + " |")
+    covered = sum(1 for _, p in pairs if p != NONE)
+    lines.append(f"\ncoverage (records with a report) = {covered}/{len(pairs)} = {covered / max(1, len(pairs)):.3f}")
     others = Counter(p for _, p in pairs if p not in CODES)
     if others:
         lines.append("\n(other) predictions: " + ", ".join(f"{k} {v}" for k, v in others.most_common()))
@@ -93,12 +161,28 @@ def report(pairs: list[tuple[str, str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
+    ap.add_argument("--own", action="store_true",
+                    help="score the held-back part of the project's own narratives (corpus/narratives) instead")
+    ap.add_argument("--end-to-end", action="store_true", help="score extract's first report, not classify")
+    ap.add_argument("--mode", choices=MODES, default="combined",
+                    help="rules and statistical classifier together (default), rules only, or the classifier only")
+    ap.add_argument("--errors", type=int, default=0, metavar="N",
+                    help="list up to N misclassified records (index, gold, predicted; no text)")
     args = ap.parse_args(argv)
-    if not args.data.is_file():
+    if args.own:
+        args.data = OWN
+    if not args.data.exists():
         print(f"eval_ccl2023: {args.data} not found (../shared must sit beside the checkout)", file=sys.stderr)
         return 2
-    pairs, speed = evaluate(args.data)
+    use_mode(args.mode)
+    pairs, speed, _texts = evaluate(args.data, args.end_to_end)
+    print(("end to end (extract → first report's case_type)" if args.end_to_end else "classify")
+          + f", mode {args.mode}\n")
     print(report(pairs))
+    if args.errors:
+        wrong = [(i, g, p) for i, (g, p) in enumerate(pairs) if g != p]
+        for i, g, p in wrong[:args.errors]:
+            print(f"  #{i}: {g} -> {p}")
     print(f"\nspeed: {speed:,.0f} chars/s")
     return 0
 

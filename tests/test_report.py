@@ -16,6 +16,7 @@ STORIES = yaml.safe_load((CASES_DIR / "stories.yaml").read_text("utf-8"))
 MULTI = yaml.safe_load((CASES_DIR / "multi_case.yaml").read_text("utf-8"))
 PRESENCE = yaml.safe_load((CASES_DIR / "presence.yaml").read_text("utf-8"))
 FIELDS = yaml.safe_load((CASES_DIR / "fields.yaml").read_text("utf-8"))
+COMPLAINTS = yaml.safe_load((CASES_DIR / "complaints.yaml").read_text("utf-8"))
 PAGES = Path(__file__).resolve().parent.parent / "corpus" / "pages"
 
 SEED_FIELDS = ["case_type", "county", "units", "victims", "suspects", "amount_lost", "amount_recovered",
@@ -93,6 +94,21 @@ def test_fields_story(story):
     _run(story, FIELDS["issue_date"])
 
 
+@pytest.mark.parametrize("story", COMPLAINTS["stories"], ids=[s["id"] for s in COMPLAINTS["stories"]])
+def test_complaint_record(story):
+    """One victim's complaint record is one case: no second event or named victim needed, transfers add up, the
+    record's date is the incident's; a warning with no day is none (corpus/cases/complaints.yaml)."""
+    _run(story, COMPLAINTS["issue_date"])
+
+
+def test_complaint_voice_does_not_change_news():
+    """News in the reporter's voice keeps its one-event rule: 群众报警称 is no record's voice, a headline makes it news."""
+    assert extract("警方提醒：近日有群众报警称，对方以刷单为由让其转账。", "2023-06-30") == []
+    news = "## 女子网购被骗\n\n6月3日，市民刘女士报警称，她在网上买手机，转账2000元，又转账3000元后被拉黑，我们提醒大家谨慎。"
+    (r,) = extract(news, "2023-06-30")
+    assert r.amount_lost.amount == 3000 and r.occurred_on is None  # not read as a record: no sum, no date fallback
+
+
 def test_dev_page_09_tells_two_cases():
     """Two stories joined by 无独有偶: before the splitter they merged into one case (amount_lost 26000)."""
     police, refund = extract((PAGES / "dev_page_09.txt").read_text("utf-8"), issue_date="2024-03-15")
@@ -157,7 +173,7 @@ def test_split_rules_fire_only_at_a_sentence_start():
 
 def test_every_report_rule_has_a_story():
     with recording() as fired:
-        for book in (STORIES, MULTI, PRESENCE, FIELDS):
+        for book in (STORIES, MULTI, PRESENCE, FIELDS, COMPLAINTS):
             for story in book["stories"]:
                 try:
                     _run(story, book["issue_date"])
