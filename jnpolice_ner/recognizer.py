@@ -266,8 +266,8 @@ def to_entity(c: Candidate, text: str, shift: int = 0) -> Entity:
         end=c.end - shift,
         role=c.role if c.label == "PERSON" else None,
         value=c.value,
+        explanation=c.rule_id,
     )
-    e._rule_id = c.rule_id
     fire(c.rule_id)
     return e
 

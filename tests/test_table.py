@@ -23,7 +23,9 @@ def test_columns_in_order():
     df = jn.fraud_table([_report()])
     assert tuple(df.columns) == COLUMNS == (
         "issue_date", "county", "case_type", "reported_on", "amount_lost", "amount_lost_qualifier",
-        "amount_recovered", "victims", "suspects", "suspect_origins", "units", "outcome", "method", "headline")
+        "amount_recovered", "victims", "suspects", "suspect_origins", "units", "outcome", "method", "headline",
+        # api.md "Additions", after the fourteen
+        "occurred_on", "arrested_on", "county_adcode", "city", "province", "doc_id", "source")
 
 
 def test_only_fraud_rows_with_typed_values():
@@ -32,8 +34,8 @@ def test_only_fraud_rows_with_typed_values():
     assert df["amount_lost"].dtype == "float64" and df.loc[0, "amount_lost"] == 52000.0
     assert pd.api.types.is_datetime64_any_dtype(df["reported_on"])
     assert pd.api.types.is_datetime64_any_dtype(df["issue_date"])
-    assert df.loc[0, "method"] == "刷单、返利"
-    assert df.loc[0, "suspect_origins"] == "福建省龙岩市新罗区"
+    assert df.loc[0, "method"] == ["刷单", "返利"]  # tidy: lists stay lists (joined() for CSV)
+    assert df.loc[0, "suspect_origins"] == ["福建省龙岩市新罗区"]
 
 
 def test_unknown_year_and_intervals():
