@@ -230,8 +230,22 @@ def build_entities_table(items: Any):
     df["end"] = df["end"].astype("int64")
     df["article"] = df["article"].astype("Int64")
     for col in ("doc_id", "label", "text", "role", "explanation"):
-        df[col] = df[col].map(lambda v: v if v is None else str(v)).astype("string")
-    return df.convert_dtypes(convert_integer=True, convert_floating=False, convert_boolean=False)
+        df[col] = df[col].map(lambda v: None if pd.isna(v) else str(v)).astype("string")
+    for col in value_cols:
+        df[col] = _typed(df[col])
+    return df
+
+
+def _typed(col):
+    """A value column as ``Float64``, ``boolean`` or ``string`` when its values allow, else as it is."""
+    vals = [v for v in col if v is not None and v == v]
+    if vals and all(isinstance(v, bool) for v in vals):
+        return col.astype("boolean")
+    if vals and all(isinstance(v, int | float) and not isinstance(v, bool) for v in vals):
+        return col.astype("Float64")
+    if all(isinstance(v, str) for v in vals):
+        return col.astype("string")
+    return col
 
 
 PARTY_COLUMNS: tuple[str, ...] = ("doc_id", "source", "report", "case_type", "issue_date", "county", "headline",
