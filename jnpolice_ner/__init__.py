@@ -16,6 +16,7 @@ from .api import (
     fraud_table,
     iter_articles,
     load,
+    make_doc,
     parse_page,
     parties_table,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "render",
     "plot_summary",
     "Extractor",
+    "make_doc",
     "Entity",
     "Article",
     "Page",

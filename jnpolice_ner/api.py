@@ -114,3 +114,11 @@ def parties_table(reports: Iterable[CaseReport | Any]) -> pd.DataFrame:
     from .table import build_parties_table
 
     return build_parties_table(reports)
+
+
+def make_doc(nlp: Language, text: str, issue_date: DateLike = None) -> Any:
+    """A tokenized spaCy ``Doc`` carrying ``issue_date``, for ``nlp(doc)`` or ``nlp.pipe(docs)``
+    (``nlp(text)`` alone has no issue date: dates without a year keep an unknown year)."""
+    from .pipeline import make_doc as _make_doc
+
+    return _make_doc(nlp, text, issue_date)

@@ -46,6 +46,16 @@ class Extractor:
     def __repr__(self) -> str:
         return f"Extractor(extra_rules={self.extra_rules!r})"
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Extractor) and other.extra_rules == self.extra_rules
+
+    def __hash__(self) -> int:
+        return hash(self.extra_rules)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its folder (a Dask or multiprocessing worker reads the rules again)."""
+        return (Extractor, (self.extra_rules,))
+
     def _active(self):
         return using(self.rules) if self.extra_rules else contextlib.nullcontext()
 

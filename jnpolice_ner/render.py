@@ -143,7 +143,7 @@ def _table(rows: Iterable[tuple[str, str, str]], header: tuple[str, ...] = ()) -
 
 def _chip(e: Entity, field: str | None = None) -> str:
     """One entity as a small coloured mark (its text and label)."""
-    return (f"<mark style='background:{COLORS.get(e.label, '#ddd')};padding:0.1em 0.4em;border-radius:0.3em'>"
+    return (f"<mark style='background:{COLORS.get(e.label, '#ddd')};padding:0.1em 0.4em;border-radius:0.3em;white-space:nowrap;display:inline-block;margin:1px'>"
             f"{_html.escape(e.text)} <b style='font-size:0.75em'>{_html.escape(_label(e, field))}</b></mark>")
 
 
