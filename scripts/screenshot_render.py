@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # this checkout's package, not another installed one
 
 import jnpolice_ner as jn  # noqa: E402
+
 #: invented: one mention of each label (DATE, UNIT, PLACE, PERSON, CASE_TYPE, ORG, MONEY)
 LABELS_TEXT = ("7月22日，金乡县公安局兴隆派出所接家住鸡黍镇的群众王某报警，称遭遇电信诈骗，"
                "在中国农业银行转账被骗8万余元。民警李明随即展开调查，嫌疑人张某已被抓获。")
