@@ -220,7 +220,8 @@ def article_html(article: Article) -> str:
         ("subheadline", article.subheadline), ("reporters", article.reporters),
         ("correspondents", article.correspondents), ("dateline", article.dateline),
         ("cases", [f"{c.case_type}" for c in article.cases])) if v]
-    out = _table(rows) + _markup(article.text, ((e, None) for e in article.entities), title=article.headline)
+    head = f"<h3 style='margin:0.3em 0'>{_html.escape(article.headline)}</h3>" if article.headline else ""
+    out = head + _table(rows) + _markup(article.text, ((e, None) for e in article.entities))
     return f"<div class='jnpolice-article'>{out}</div>"
 
 
