@@ -180,6 +180,10 @@ def _entity_groups(items: Any) -> Iterator[tuple[Any, Any, list[Entity]]]:
             yield None, i, a.entities
     elif isinstance(items, Article):
         yield None, None, items.entities
+    elif isinstance(items, CaseReport):  # its evidence (offsets into its article's text)
+        yield items.doc_id, None, items.evidence
+    elif isinstance(items, Entity):
+        yield None, None, [items]
     elif isinstance(items, dict):
         for doc_id, ents in items.items():
             for _, art, group in _entity_groups(ents):
@@ -188,6 +192,9 @@ def _entity_groups(items: Any) -> Iterator[tuple[Any, Any, list[Entity]]]:
         from .render import _doc_entities
 
         yield None, None, _doc_entities(items)
+    elif isinstance(items, str) or not hasattr(items, "__iter__") or hasattr(items, "model_dump"):
+        raise TypeError(f"entities_table() takes entities, an Article, a Page, a CaseReport, a spaCy Doc, "
+                        f"or a list or dict of them, not {type(items).__name__}")
     else:
         items = list(items)
         if all(isinstance(e, Entity) for e in items):
@@ -197,7 +204,7 @@ def _entity_groups(items: Any) -> Iterator[tuple[Any, Any, list[Entity]]]:
             if isinstance(x, tuple) and len(x) == 2 and not isinstance(x[0], Entity):
                 doc_id, x = x
             else:
-                doc_id = k
+                doc_id = x.doc_id if isinstance(x, CaseReport) and x.doc_id is not None else k
             for _, art, group in _entity_groups(x):
                 yield doc_id, art, group
 

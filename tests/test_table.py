@@ -133,3 +133,15 @@ def test_summarize_by_month_county_type_and_lists():
     assert both.index.names == ["county", "case_type"] and len(both) == 2
     with pytest.raises(ValueError, match="cannot group by 'weekday'"):
         jn.summarize(df, by="weekday")
+
+
+def test_entities_table_of_reports_and_bad_input():
+    ev = jn.Entity(label="MONEY", text="5万元", start=3, end=6, value={"amount": 50000, "qualifier": "exact"},
+                   explanation="money.amount.wan")
+    df = jn.entities_table([_report(doc_id="d7", evidence=[ev]), _report(evidence=[ev])])
+    assert df["doc_id"].tolist() == ["d7", "1"] and df["explanation"].tolist() == ["money.amount.wan"] * 2
+    with pytest.raises(TypeError, match="not int"):
+        jn.entities_table(5)
+    with pytest.raises(TypeError, match="not str"):
+        jn.entities_table("被骗5万元")
+
