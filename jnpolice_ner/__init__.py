@@ -7,7 +7,20 @@
 
 from __future__ import annotations
 
-from .api import extract, extract_entities, extract_many, fraud_table, iter_articles, load, parse_page
+from .api import (
+    cases_table,
+    entities_table,
+    extract,
+    extract_entities,
+    extract_many,
+    fraud_table,
+    iter_articles,
+    load,
+    make_doc,
+    parse_page,
+    parties_table,
+)
+from .extractor import Extractor
 from .models import (
     Article,
     CaseReport,
@@ -20,6 +33,9 @@ from .models import (
     PlaceValue,
     UnitValue,
 )
+from .plot import plot_summary
+from .render import render
+from .table import summarize
 
 __version__ = "0.1.0"
 
@@ -31,6 +47,14 @@ __all__ = [
     "extract_many",
     "fraud_table",
     "iter_articles",
+    "cases_table",
+    "entities_table",
+    "parties_table",
+    "summarize",
+    "render",
+    "plot_summary",
+    "Extractor",
+    "make_doc",
     "Entity",
     "Article",
     "Page",

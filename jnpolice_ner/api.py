@@ -91,3 +91,34 @@ def fraud_table(reports: Iterable[CaseReport | Any]) -> pd.DataFrame:
     from .table import build_fraud_table
 
     return build_fraud_table(reports)
+
+
+# --------------------------------------------------------------------------- tables (api.md "Additions")
+
+def cases_table(reports: Iterable[CaseReport | Any]) -> pd.DataFrame:
+    """Every report, one row each, with ``fraud_table``'s columns (lists stay lists; a gap is NA)."""
+    from .table import build_cases_table
+
+    return build_cases_table(reports)
+
+
+def entities_table(items: Any) -> pd.DataFrame:
+    """One row per entity: ``doc_id``, ``label``, ``text``, ``start``, ``end``, ``role``, the value flattened."""
+    from .table import build_entities_table
+
+    return build_entities_table(items)
+
+
+def parties_table(reports: Iterable[CaseReport | Any]) -> pd.DataFrame:
+    """One row per victim or suspect of each report."""
+    from .table import build_parties_table
+
+    return build_parties_table(reports)
+
+
+def make_doc(nlp: Language, text: str, issue_date: DateLike = None) -> Any:
+    """A tokenized spaCy ``Doc`` carrying ``issue_date``, for ``nlp(doc)`` or ``nlp.pipe(docs)``
+    (``nlp(text)`` alone has no issue date: dates without a year keep an unknown year)."""
+    from .pipeline import make_doc as _make_doc
+
+    return _make_doc(nlp, text, issue_date)

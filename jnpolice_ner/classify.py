@@ -194,7 +194,7 @@ def _span_codes(spans: list | None, text: str) -> list[tuple[str, str]]:
             if getattr(sp, "label", "CASE_TYPE") != "CASE_TYPE":
                 continue
             value = getattr(sp, "value", None)
-            rid = getattr(sp, "rule_id", None) or getattr(sp, "_rule_id", None)
+            rid = getattr(sp, "rule_id", None) or getattr(sp, "explanation", None)
         if value and value.get("code"):
             out.append((value["code"], rid or "case_type.span"))
     return out

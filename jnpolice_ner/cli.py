@@ -111,6 +111,7 @@ def _progress(items: list[str]):
 def cmd_extract(args: argparse.Namespace) -> int:
     from . import api
     from .models import CaseReport
+    from .table import joined
 
     fmt = args.format.lower()
     if fmt not in FORMATS:
@@ -140,7 +141,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if fmt == "text":  # for people: the case reports, then the fraud table
         out = [repr(r) for r in reports] or ["(no case reports)"]
         df = api.fraud_table(reports)
-        out += ["", f"fraud table: {len(df)} row(s)", df.to_string(index=False) if len(df) else ""]
+        out += ["", f"fraud table: {len(df)} row(s)", joined(df).to_string(index=False) if len(df) else ""]
         _write_text("\n".join(out) + "\n", args.out)
     elif fmt == "jsonl":
         lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
@@ -148,7 +149,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     else:
         df = api.fraud_table(reports)
         if fmt == "csv":
-            _write_text(df.to_csv(index=False), args.out)
+            _write_text(joined(df).to_csv(index=False), args.out)  # CSV is flat: lists joined with 、
         else:
             write_file(args.out, lambda path: df.to_parquet(path, index=False))
     return 1 if failures else 0

@@ -50,14 +50,7 @@ TOKENIZER = "jnpolice_ner.pkuseg_tokenizer.v1"
 # --------------------------------------------------------------------------- extensions
 
 def _get_entities(doc: Doc) -> list[Entity]:
-    out = []
-    for d in doc._.jn_entity_data or ():
-        d = dict(d)
-        rule_id = d.pop("explanation", None)
-        e = Entity(**d)
-        e._rule_id = rule_id
-        out.append(e)
-    return out
+    return [Entity(**d) for d in doc._.jn_entity_data or ()]
 
 
 def _get_span_entity(span: Span) -> Entity | None:
@@ -184,9 +177,7 @@ class EntityRulerComponent:
         text = doc_text(doc)
         cands = find_candidates(text, issue_date=issue)
         ents = [to_entity(c, text) for c in cands]
-        doc._.jn_entity_data = [
-            {**e.model_dump(mode="json"), "explanation": e.explanation} for e in ents
-        ]
+        doc._.jn_entity_data = [e.model_dump(mode="json") for e in ents]
         _set_ents(doc, ents, self.align)
         return doc
 
@@ -220,7 +211,7 @@ class StatisticalNerComponent:
         if not added:
             return doc
         ents = sorted([*rule_entities, *added], key=lambda e: e.start)
-        doc._.jn_entity_data = [{**e.model_dump(mode="json"), "explanation": e.explanation} for e in ents]
+        doc._.jn_entity_data = [e.model_dump(mode="json") for e in ents]
         _set_ents(doc, ents, self.align)
         return doc
 

@@ -533,8 +533,7 @@ def _propose(text: str, rule_entities: list[Entity], norm: str | None = None,
             if not valid_org(name):
                 continue
             value = {"name": name, "kind": org_kind(name), "place": None}
-        ent = Entity(label=label, text=text[s:e], start=s, end=e, role=role, value=value)
-        ent._rule_id = RULE_ID
+        ent = Entity(label=label, text=text[s:e], start=s, end=e, role=role, value=value, explanation=RULE_ID)
         out.append(ent)
         taken.append((s, e))
     return out

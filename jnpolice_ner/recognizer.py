@@ -261,7 +261,7 @@ def resolve_group(group: list[Candidate], ctx: Context) -> list[Candidate]:
 
 
 #: the fields and private attributes ``to_entity`` fills itself (when ``Entity`` still has exactly these)
-_ENTITY_FIELDS = ("label", "text", "start", "end", "role", "value")
+_ENTITY_FIELDS = ("label", "text", "start", "end", "role", "value", "explanation")
 _FAST_ENTITY: bool | None = None
 
 
@@ -270,7 +270,7 @@ def _fast_entity_ok() -> bool:
     global _FAST_ENTITY
     if _FAST_ENTITY is None:
         _FAST_ENTITY = (tuple(Entity.model_fields) == _ENTITY_FIELDS
-                        and set(Entity.__private_attributes__) == {"_rule_id"}
+                        and not Entity.__private_attributes__
                         and Entity.model_config.get("extra") in (None, "ignore"))
     return _FAST_ENTITY
 
@@ -286,17 +286,16 @@ def to_entity(c: Candidate, text: str, shift: int = 0) -> Entity:
         "end": int(c.end - shift),
         "role": c.role if c.label == "PERSON" else None,
         "value": dict(c.value) if c.value is not None else None,
+        "explanation": c.rule_id,
     }
     if not _fast_entity_ok() or not (type(c.label) is str and (c.value is None or type(c.value) is dict)
                                      and (fields["role"] is None or type(fields["role"]) is str)):
-        e = Entity(**fields)
-        e._rule_id = c.rule_id
-        return e
+        return Entity(**fields)
     e = object.__new__(Entity)
     object.__setattr__(e, "__dict__", fields)
     object.__setattr__(e, "__pydantic_fields_set__", set(_ENTITY_FIELDS))
     object.__setattr__(e, "__pydantic_extra__", None)
-    object.__setattr__(e, "__pydantic_private__", {"_rule_id": c.rule_id})
+    object.__setattr__(e, "__pydantic_private__", None)
     return e
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import subprocess
@@ -29,13 +31,21 @@ def test_extract_jsonl(capsys):
 
 def test_extract_csv_and_parquet(tmp_path, capsys):
     assert main(["extract", str(SAMPLE), "--format", "csv"]) == 0
-    header = capsys.readouterr().out.splitlines()[0]
+    csv_text = capsys.readouterr().out
+    header = csv_text.splitlines()[0]
     assert header.split(",")[:3] == ["issue_date", "county", "case_type"]
     out = tmp_path / "t.parquet"
     assert main(["extract", str(SAMPLE), "--format", "parquet", "--out", str(out)]) == 0
     import pandas as pd
 
-    assert list(pd.read_parquet(out).columns)[-1] == "headline"
+    from jnpolice_ner.table import COLUMNS
+
+    back = pd.read_parquet(out)
+    assert tuple(back.columns) == COLUMNS and list(back.loc[0, "units"]) == ["汶上县公安局南站派出所", "汶上县公安局反诈中心"]
+    assert back.loc[0, "county_adcode"] == "370830" and back.loc[0, "source"] == str(SAMPLE)
+    rows = list(csv.DictReader(io.StringIO(csv_text)))  # CSV is flat: lists joined with 、, a gap is empty
+    assert rows[0]["units"] == "汶上县公安局南站派出所、汶上县公安局反诈中心" and rows[0]["county_adcode"] == "370830"
+    assert all(r["headline"] for r in rows) and rows[0]["method"].count("、") >= 1
 
 
 def test_extract_text_format(capsys):

@@ -196,7 +196,7 @@ def test_case_report_json_and_repr(seed_text):
 
         json.dumps(r.model_dump(mode="json"), ensure_ascii=False)
         assert r.case_type in repr(r)
-        assert "<table>" in r._repr_html_()
+        assert "<table" in r._repr_html_() and "['" not in r._repr_html_()
 
 
 def test_dev_pages_10_11_summary_lists_and_traffic_stops():

@@ -177,14 +177,14 @@ class _Data:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-_CACHE: dict[int, _Data] = {}
+_CACHE: dict[int, tuple[RuleSet, _Data]] = {}  # id → (the rule set, kept alive so the id stays its own, data)
 
 
 def _data(rules: RuleSet) -> _Data:
     key = id(rules)
-    d = _CACHE.get(key)
-    if d is not None:
-        return d
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
     rf = rules["person"]
     x = rf.extra
     names = rules.lexicon("surnames")
@@ -294,8 +294,9 @@ def _data(rules: RuleSet) -> _Data:
         relation_cues=frozenset(rf.rule("person.role.relation").extra("cues") or []),
         scores={r.id: r.score for r in rf.rules},
     )
-    _CACHE.clear()
-    _CACHE[key] = d
+    if len(_CACHE) >= 4:  # the shipped rules and a few Extractors'
+        _CACHE.clear()
+    _CACHE[key] = (rules, d)
     return d
 
 

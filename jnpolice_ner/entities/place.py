@@ -893,8 +893,9 @@ def _lookup(idx: _Index, name: str, context: tuple[str, ...],
 
 
 @functools.lru_cache(maxsize=4096)
-def _lookup_cached(name: str, context_adcode: str | None, levels: tuple[str, ...] = ()) -> dict[str, Any] | None:
-    return _lookup(_index(load_rules()), name, (context_adcode,) if context_adcode else (), levels)
+def _lookup_cached(rules: RuleSet, name: str, context_adcode: str | None,
+                   levels: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    return _lookup(_index(rules), name, (context_adcode,) if context_adcode else (), levels)
 
 
 def lookup(name: str, context_adcode: str | None = None, levels: tuple[str, ...] = ()) -> dict[str, Any] | None:
@@ -912,7 +913,7 @@ def lookup(name: str, context_adcode: str | None = None, levels: tuple[str, ...]
     """
     if not name or not isinstance(name, str):
         return None
-    v = _lookup_cached(name, context_adcode, tuple(levels))
+    v = _lookup_cached(load_rules(), name, context_adcode, tuple(levels))
     return dict(v) if v else None
 
 
@@ -929,9 +930,13 @@ def lookup_in_context(name: str, ctx: Context, cand: Candidate | None = None,
     return _lookup(idx, name, tuple(_context_codes(idx, ctx, cand)[:8]), tuple(levels))
 
 
-@functools.lru_cache(maxsize=4096)
 def _part_of(name: str, level: str) -> str | None:
-    idx = _index(load_rules())
+    return _part_of_in(load_rules(), name, level)
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_of_in(rules: RuleSet, name: str, level: str) -> str | None:
+    idx = _index(rules)
     got = _chain(idx, name, 0, relaxed=True)
     if got is None:
         return None

@@ -76,7 +76,7 @@ def _place_mod():
 
 
 @functools.lru_cache(maxsize=8192)
-def _lookup_cached(name: str, context_adcode: str | None) -> dict[str, Any] | None:
+def _lookup_cached(rules: Any, name: str, context_adcode: str | None) -> dict[str, Any] | None:  # rules: the cache key
     mod = _place_mod()
     fn = getattr(mod, "lookup", None) if mod else None
     if fn is None:
@@ -96,7 +96,9 @@ def place_lookup(name: str, context_adcode: str | None = None) -> dict[str, Any]
     """
     if not name or len(name) > 16:
         return None
-    v = _lookup_cached(name, context_adcode)
+    from ..ruleset import load_rules
+
+    v = _lookup_cached(load_rules(), name, context_adcode)
     return dict(v) if v else None
 
 
