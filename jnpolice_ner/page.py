@@ -116,10 +116,8 @@ def iter_articles(text: str, issue_date: _dt.date | str | None = None) -> Iterat
 def _articles(text: str, issue: _dt.date | None) -> Iterator[Article]:
     if not text.strip():
         return
-    segs = layout.segment(text)
-    segs.reverse()
-    while segs:
-        yield build_article(text, segs.pop(), issue)
+    for seg in layout.iter_segments(text):
+        yield build_article(text, seg, issue)
 
 
 def build_page(text: str, issue_date: _dt.date | str | None = None) -> Page:
