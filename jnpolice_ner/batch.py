@@ -68,6 +68,8 @@ class Job(NamedTuple):
     issue_date: _dt.date | None = None
     doc_id: str | None = None
     source: str | None = None
+    #: more for ``func``, passed as ``segments=`` (the page reader's segments of a piece of a page)
+    parts: Any = None
 
 
 def _error(index: int, exc: BaseException, doc_id: str | None = None, source: str | None = None) -> ErrorRecord:
@@ -131,6 +133,8 @@ def _call(func: Callable[..., Any], job: Job, kwargs: dict[str, Any]) -> Any:
     try:
         if job.issue_date is not None:
             kwargs = {**kwargs, "issue_date": job.issue_date}
+        if job.parts is not None:
+            kwargs = {**kwargs, "segments": job.parts}
         out = func(job.text, **kwargs)
     except Exception as exc:  # the batch goes on; the error stands in the document's place
         return _error(job.index, exc, job.doc_id, job.source)

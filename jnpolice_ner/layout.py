@@ -403,7 +403,7 @@ def iter_segments(text: str, rules: RuleSet | None = None, block_chars: int = BL
             continue
         for _, _, seg in segs:
             if seg.start + pos >= keep_from and (cut is None or seg.start < cut[0]):
-                yield _shifted(seg, pos)
+                yield shifted(seg, pos)
         if cut is None:
             return
         keep_from, next_pos = pos + cut[0], pos + cut[1]
@@ -424,7 +424,7 @@ def _cut(lines: list[_Line], segs: list[tuple[int, bool, Segment]], overlap: boo
     return None
 
 
-def _shifted(seg: Segment, by: int) -> Segment:
+def shifted(seg: Segment, by: int) -> Segment:
     """``seg`` with every offset moved by ``by`` (from a block to the page)."""
     if not by:
         return seg

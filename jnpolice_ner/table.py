@@ -19,6 +19,12 @@ COLUMNS: tuple[str, ...] = (
     "amount_recovered", "victims", "suspects", "suspect_origins", "units", "outcome", "method", "headline",
 )
 
+#: the columns of ``cases_table``: the fourteen above, then those of api.md's second release. One list
+#: for every user (the Dask frames of ``jnpolice_ner.dask`` declare them as their ``meta``).
+CASES_COLUMNS: tuple[str, ...] = COLUMNS + (
+    "occurred_on", "arrested_on", "county_adcode", "city", "province", "doc_id", "source",
+)
+
 SEP = "、"
 
 
@@ -38,12 +44,12 @@ def _iso_to_timestamp(value: Any) -> Any:
         return pd.NaT
 
 
-def _rows(reports: Iterable[CaseReport | Any]) -> list[dict[str, Any]]:
+def _rows(reports: Iterable[CaseReport | Any], every: bool = False) -> list[dict[str, Any]]:
     rows = []
     for r in reports:
         if isinstance(r, dict):
             r = CaseReport.model_validate(r)
-        if not isinstance(r, CaseReport) or not is_fraud(r.case_type):
+        if not isinstance(r, CaseReport) or not (every or is_fraud(r.case_type)):
             continue  # error records and non-fraud cases are not rows
         rows.append({
             "issue_date": r.issue_date,
@@ -60,6 +66,8 @@ def _rows(reports: Iterable[CaseReport | Any]) -> list[dict[str, Any]]:
             "outcome": SEP.join(r.outcome),
             "method": SEP.join(r.method),
             "headline": r.headline,
+            **({"occurred_on": _iso_to_timestamp(r.occurred_on), "arrested_on": _iso_to_timestamp(r.arrested_on),
+                "doc_id": r.doc_id, "source": r.source} if every else {}),
         })
     return rows
 
@@ -76,4 +84,23 @@ def build_fraud_table(reports: Iterable[CaseReport | Any]):
     for col in ("county", "case_type", "amount_lost_qualifier", "victims", "suspects", "suspect_origins",
                 "units", "outcome", "method", "headline"):
         df[col] = df[col].astype("string")
+    return df
+
+
+def build_cases_table(reports: Iterable[CaseReport | Any]):
+    """Every report (not just fraud), with ``CASES_COLUMNS``; a missing value is NA.
+
+    >>> build_cases_table([CaseReport(case_type="theft", doc_id="d1")]).loc[0, ["case_type", "doc_id"]].tolist()
+    ['theft', 'd1']
+    """
+    import pandas as pd
+
+    df = pd.DataFrame(_rows(reports, every=True), columns=list(CASES_COLUMNS))
+    for col in ("issue_date", "reported_on", "occurred_on", "arrested_on"):
+        df[col] = pd.to_datetime(df[col])
+    for col in ("amount_lost", "amount_recovered"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    for col in CASES_COLUMNS:
+        if col not in ("issue_date", "reported_on", "occurred_on", "arrested_on", "amount_lost", "amount_recovered"):
+            df[col] = df[col].astype("string").replace("", pd.NA)
     return df
