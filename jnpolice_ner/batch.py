@@ -158,8 +158,9 @@ def _worker_init(package_file: str | None = None) -> None:
         raise RuntimeError(f"worker runs {__file__}, the caller {package_file}")
 
 
-#: characters per chunk sent to a worker: ~0.05-0.1 s of work, so a chunk's trip costs ~1% of it
-CHUNK_CHARS = 16_000
+#: characters per chunk sent to a worker: ~0.05 s of work (a chunk's trip costs a few ms); 2,000 short
+#: records make ~20 chunks, so the last one leaves the other worker idle for ~5% of the run at most
+CHUNK_CHARS = 6_000
 #: at most this many documents a chunk (very short documents)
 CHUNK_DOCS = 256
 

@@ -65,7 +65,7 @@ def test_cluster_output_equals_extract_many_row_for_row(client, tmp_path):
     pd.testing.assert_frame_equal(got, want)
     # what that means, row for row: each document's reports in order, an error row in place of each bad one
     expected_ids = []
-    for (text, m), out in zip(local_items(pdf), local, strict=True):
+    for (_text, m), out in zip(local_items(pdf), local, strict=True):
         expected_ids += [m["doc_id"]] * (1 if isinstance(out, jn.ErrorRecord) else len(out))
     assert got["doc_id"].tolist() == expected_ids
     errors = got[got["error"].notna()]
