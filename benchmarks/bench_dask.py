@@ -58,15 +58,18 @@ def main() -> None:
     for workers in (1, 2):
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                       dashboard_address=None, silence_logs=40) as cluster, \
-                distributed.Client(cluster):
+                distributed.Client(cluster) as client:
             extract_frame(dd.from_pandas(pdf.head(40), npartitions=workers)).compute()  # warm-up
             ddf = dd.from_pandas(pdf, npartitions=args.partitions)
             t = time.perf_counter()
             n = len(extract_frame(ddf).compute())
             secs = time.perf_counter() - t
+            peak = client.run(lambda: __import__("resource").getrusage(0).ru_maxrss / 1024)
+            cpu = client.run(lambda: __import__("time").process_time())
         print(f"| extract_frame, {workers} worker(s) | {secs:.1f} s | {len(pdf) / secs:.0f} docs/s | "
               f"{chars / secs:,.0f} chars/s | {n} rows | speed-up over this process {base / secs:.2f} | "
-              f"load {os.getloadavg()[0]:.1f} |", flush=True)
+              f"peak RSS per worker {', '.join(f'{v:.0f}' for v in peak.values())} MB | worker CPU since start "
+              f"{', '.join(f'{v:.1f}' for v in cpu.values())} s | load {os.getloadavg()[0]:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
