@@ -327,6 +327,12 @@ def _stop(executor: Any) -> None:
         terminate()
         return
     procs = list((getattr(executor, "_processes", None) or {}).values())
+    # Chunks still queued for the workers sit in a pipe that no one will read once they are gone; the
+    # queue's feeder thread may be blocked writing into it (a full pipe, on a busy machine). Neither
+    # the executor nor the interpreter at exit may wait for that thread.
+    calls = getattr(executor, "_call_queue", None)
+    if calls is not None:
+        calls.cancel_join_thread()
     executor.shutdown(wait=False, cancel_futures=True)
     for p in procs:
         if p.is_alive():
@@ -336,3 +342,9 @@ def _stop(executor: Any) -> None:
         if p.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
             p.kill()
             p.join(timeout=5)
+    reader = getattr(calls, "_reader", None)
+    if reader is not None:
+        try:
+            reader.close()  # a blocked write now fails (broken pipe) instead of waiting forever
+        except OSError:  # pragma: no cover
+            pass
