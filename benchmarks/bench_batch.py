@@ -1,10 +1,11 @@
 """``extract_many`` on 2,000 CAIL2021 records: one process against two (a script, not a test).
 
     python benchmarks/bench_batch.py [--records 2000] [--pairs 5]
+    JNPOLICE_NER_WORKERS=forkserver python benchmarks/bench_batch.py    # workers from the warm fork server
 
 The records are the first N ``context`` fields of ../shared/data/external/cail2021-xxcq-dev (short
 case descriptions, 64 characters on average). After a warm-up (the rules loaded in this process,
-the fork server of ``n_process=2`` started), 1-process and 2-process runs alternate; the speed-up of
+the fork server of ``n_process=2`` started, if used), 1-process and 2-process runs alternate; the speed-up of
 each pair is its 1-process seconds over its 2-process seconds. The cold row runs each in a fresh
 interpreter (what a one-off script pays: imports, rules, fork server).
 """
