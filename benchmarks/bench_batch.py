@@ -1,7 +1,7 @@
 """``extract_many`` on 2,000 CAIL2021 records: one process against two (a script, not a test).
 
     python benchmarks/bench_batch.py [--records 2000] [--pairs 5]
-    JNPOLICE_NER_WORKERS=spawn python benchmarks/bench_batch.py    # spawned workers instead of the fork server
+    JNPOLICE_NER_WORKERS=forkserver python benchmarks/bench_batch.py    # workers from the warm fork server
 
 The records are the first N ``context`` fields of ../shared/data/external/cail2021-xxcq-dev (short
 case descriptions, 64 characters on average). After a warm-up (the rules loaded in this process,
