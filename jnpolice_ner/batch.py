@@ -4,9 +4,9 @@ Items are texts, ``(text, meta)`` pairs or dicts with a ``text`` key (``document
 give ``doc_id``, ``issue_date`` and ``source``, which every result and ``ErrorRecord`` carries.
 
 With ``n_process > 1`` the documents go to worker processes in chunks of about ``CHUNK_CHARS``
-characters, and the results come back in input order as they are ready. Workers are forked from a
-fork server that has loaded the rules once (``JNPOLICE_NER_WORKERS=spawn``: spawned; ``_context``,
-docs/benchmarks.md). The same input gives the same output with one process or
+characters, and the results come back in input order as they are ready. Workers are spawned, or,
+with ``JNPOLICE_NER_WORKERS=forkserver``, forked from a fork server that has loaded the rules once
+(``_context``; docs/benchmarks.md). The same input gives the same output with one process or
 several, also when it goes wrong:
 
 * a document that is not a ``str`` (an unpicklable object included) is an ``ErrorRecord`` in its
@@ -219,17 +219,19 @@ def _ticking(results: Iterator[Any], bar: Any) -> Iterator[Any]:
 def _context() -> tuple[Any, str | None]:
     """Where workers come from, and the package file they must run.
 
-    Workers are forked from a fork server that has loaded the rules once (it imports
-    ``jnpolice_ner._warm``), so they start in milliseconds instead of the ~1.5 s of importing and
-    loading the rules, and two processes pay off on short batches (docs/benchmarks.md).
-    ``JNPOLICE_NER_WORKERS=spawn`` in the environment (or a platform without a fork server) spawns
-    them instead, each loading the rules itself. The fork server is started with
+    By default workers are spawned: each imports the library and loads the rules (~1.5 s of CPU).
+    With ``JNPOLICE_NER_WORKERS=forkserver`` in the environment, a fork server that has loaded the
+    rules once (it imports ``jnpolice_ner._warm``) forks the workers, which then start in
+    milliseconds: two processes pay off on short batches (docs/benchmarks.md). It is not the default
+    yet: ``tests/test_batch_faults.py::test_ctrl_c_leaves_no_orphan_workers`` timed out (the script
+    did not exit within 60 s of Ctrl-C) in each of three full-suite runs with the fork server on a
+    machine at load 12-19, and in none of ~35 runs of that test file alone (docs/scale.md). The server is started with
     this package's folder first on ``PYTHONPATH`` (Python 3.11's fork server does not take the
     caller's ``sys.path``), and each worker checks it runs the caller's copy.
     """
     import multiprocessing as mp
 
-    if os.environ.get("JNPOLICE_NER_WORKERS", "forkserver") == "spawn" or \
+    if os.environ.get("JNPOLICE_NER_WORKERS", "spawn") != "forkserver" or \
             "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn"), None
     from multiprocessing import forkserver
