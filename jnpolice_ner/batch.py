@@ -333,8 +333,9 @@ def _stop(executor: Any) -> None:
         return
     procs = list((getattr(executor, "_processes", None) or {}).values())
     # Chunks still queued for the workers sit in a pipe that no one will read once they are gone; the
-    # queue's feeder thread may be blocked writing into it (a full pipe, on a busy machine). Neither
-    # the executor nor the interpreter at exit may wait for that thread.
+    # queue's feeder thread may be blocked writing into it. Neither the executor nor the interpreter
+    # at exit may wait for that thread. (Closing the pipe here raced with the executor's own
+    # clean-up: "Bad file descriptor".)
     calls = getattr(executor, "_call_queue", None)
     if calls is not None:
         calls.cancel_join_thread()
@@ -347,9 +348,4 @@ def _stop(executor: Any) -> None:
         if p.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
             p.kill()
             p.join(timeout=5)
-    reader = getattr(calls, "_reader", None)
-    if reader is not None:
-        try:
-            reader.close()  # a blocked write now fails (broken pipe) instead of waiting forever
-        except OSError:  # pragma: no cover
-            pass
+
