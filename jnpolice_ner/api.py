@@ -73,33 +73,42 @@ def extract(text: str, issue_date: DateLike = None) -> list[CaseReport]:
 
 
 def extract_many(
-    texts: Iterable[str], issue_date: DateLike = None, n_process: int = 1
+    items: Iterable[Any], n_process: int = 1, issue_date: DateLike = None, *, progress: bool = False
 ) -> Iterator[list[CaseReport] | ErrorRecord]:
-    """Stream ``extract`` over many texts, in input order; a bad text yields an ``ErrorRecord``.
+    """Stream ``extract`` over many documents, in input order; a bad one yields an ``ErrorRecord``.
 
+    An item is a text, a ``(text, meta)`` pair or a dict with a ``text`` key; ``meta`` may give
+    ``doc_id``, ``issue_date`` (beating the call's) and ``source``, which every ``CaseReport`` and
+    ``ErrorRecord`` of the item carries. ``progress=True`` shows a tqdm bar on stderr (if installed).
     ``issue_date`` and ``n_process`` (an int >= 1, or -1 for one process per CPU) are checked here,
     when called: a bad one is one clear error, not an ``ErrorRecord`` per document.
+
+    >>> [r.doc_id for r in next(extract_many([("群众报警称被骗1万元，嫌疑人已被抓获。", {"doc_id": "a1"})]))]
+    ['a1']
     """
-    from .batch import run_batch
+    from .batch import document_job, run_batch
     from .recognizer import as_date
 
-    return run_batch(extract, texts, issue_date=as_date(issue_date), n_process=n_process)
+    return run_batch(extract, items, n_process=n_process, prepare=document_job(as_date(issue_date)),
+                     progress=progress)
 
 
-def fraud_table(reports: Iterable[CaseReport | Any]) -> pd.DataFrame:
-    """One row per fraud report, with api.md's columns in order (amounts in yuan)."""
+def fraud_table(reports: Iterable[CaseReport | Any], lists: str = "join") -> pd.DataFrame:
+    """One row per fraud report, with api.md's columns in order (amounts in yuan; lists joined
+    with 、, or kept as lists with ``lists="keep"``; a gap is NA)."""
     from .table import build_fraud_table
 
-    return build_fraud_table(reports)
+    return build_fraud_table(reports, lists)
 
 
 # --------------------------------------------------------------------------- tables (api.md "Additions")
 
-def cases_table(reports: Iterable[CaseReport | Any]) -> pd.DataFrame:
-    """Every report, one row each, with ``fraud_table``'s columns (lists stay lists; a gap is NA)."""
+def cases_table(reports: Iterable[CaseReport | Any], lists: str = "join") -> pd.DataFrame:
+    """Every report, one row each, with ``fraud_table``'s columns (lists joined with 、, or kept as
+    lists with ``lists="keep"``; a gap is NA)."""
     from .table import build_cases_table
 
-    return build_cases_table(reports)
+    return build_cases_table(reports, lists)
 
 
 def entities_table(items: Any) -> pd.DataFrame:

@@ -17,6 +17,7 @@ section is moved back to the start (the article is read from it, wrapping around
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -340,15 +341,24 @@ def _ends_sentence(raw: str, cfg: _Config) -> bool:
 
 def segment(text: str, rules: RuleSet | None = None) -> list[Segment]:
     """Split a page into article segments in reading order (offsets into ``text``)."""
+    return [seg for _, _, seg in _segment_block(text, rules)[1]]
+
+
+def _segment_block(text: str, rules: RuleSet | None = None) -> tuple[list[_Line], list[tuple[int, bool, Segment]]]:
+    """The lines of ``text`` and its segments, each with the index of its first line and whether it
+    opens at a headline found from the lines around it (a place ``iter_segments`` may cut the page
+    at). A lone or leading title depends on the whole page before it, and so does a brief's
+    dateline (it is looked for only after the page's first headline): no cut there."""
     if not text.strip():
-        return []
+        return [], []
     rules = rules or load_rules()
     cfg = _config(rules)
     norm = normalize(text)
     lines = classify_lines(norm, cfg)
     if not lines:
-        return []
+        return lines, []
     heads = _find_headlines(lines, cfg)
+    local = {first for first, _ in heads}
     if not heads:
         lone = _lone_title(lines, cfg)
         if lone is not None:
@@ -371,15 +381,81 @@ def segment(text: str, rules: RuleSet | None = None) -> list[Segment]:
                 fire("layout.brief.dateline")
                 heads.append((i, None))
         heads.sort(key=lambda h: h[0])
-    segs: list[Segment] = []
+    segs: list[tuple[int, bool, Segment]] = []
     if not heads:
-        segs.append(_build(lines, 0, len(lines), None, text, norm, cfg))
+        segs.append((0, False, _build(lines, 0, len(lines), None, text, norm, cfg)))
     else:
         # leading material before the first article (page furniture) is not an article
         for k, (first, head_idx) in enumerate(heads):
             stop = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
-            segs.append(_build(lines, first, stop, head_idx, text, norm, cfg))
-    return [s for s in segs if s.end > s.start]
+            segs.append((first, first in local, _build(lines, first, stop, head_idx, text, norm, cfg)))
+    return lines, [s for s in segs if s[2].end > s[2].start]
+
+
+#: characters of a page ``iter_segments`` reads at a time (more when one article is longer)
+BLOCK_CHARS = 100_000
+#: lines of context on each side of a cut between two blocks: a headline is decided by the few
+#: lines around it (a byline before it, a byline, subheadline or dateline within five lines after)
+MARGIN_LINES = 12
+
+
+def iter_segments(text: str, rules: RuleSet | None = None, block_chars: int = BLOCK_CHARS) -> Iterator[Segment]:
+    """``segment(text)`` one segment at a time, reading the page a block of lines at a time.
+
+    A block is cut at an article's headline that has ``MARGIN_LINES`` lines of the block on each
+    side; the next block starts that many lines before the cut, so every headline is decided with
+    the lines around it, as when the page is read whole (tests/test_big_page.py compares the two,
+    with blocks down to one line). A block with no such headline (one very long article) is read
+    again twice as long. Memory: a block and one article, not the page.
+
+    >>> page = "\\n\\n".join(f"## 民警追回被骗款{k}\\n\\n本报讯 昨日，群众报警称被骗{k}万元。" for k in range(1, 40))
+    >>> [s.headline for s in iter_segments(page, block_chars=200)] == [s.headline for s in segment(page)]
+    True
+    """
+    n = len(text)
+    pos, keep_from, size = 0, 0, max(1, block_chars)
+    while True:
+        end = n if pos + size >= n else text.find("\n", pos + size)
+        end = n if end < 0 else end + 1
+        lines, segs = _segment_block(text[pos:end], rules)
+        cut = None if end >= n else _cut(lines, segs, pos > 0)
+        if end < n and cut is None:
+            size *= 2  # no safe cut in this block: read a longer one
+            continue
+        for _, _, seg in segs:
+            if seg.start + pos >= keep_from and (cut is None or seg.start < cut[0]):
+                yield shifted(seg, pos)
+        if cut is None:
+            return
+        keep_from, next_pos = pos + cut[0], pos + cut[1]
+        pos, size = next_pos, max(1, block_chars)
+
+
+def _cut(lines: list[_Line], segs: list[tuple[int, bool, Segment]], overlap: bool) -> tuple[int, int] | None:
+    """(the last safe cut of a block, where the next block starts), offsets into the block.
+
+    The next block starts right after the line ``MARGIN_LINES`` lines before the cut (only blank
+    space lies between the two, so the lines it reads are the page's). In a block that starts
+    ``MARGIN_LINES`` lines before the previous cut, the new cut must lie after that one."""
+    for first, local, seg in reversed(segs):
+        if first <= (MARGIN_LINES if overlap else 0):
+            return None
+        if local and len(lines) - first >= MARGIN_LINES and first > MARGIN_LINES:
+            return seg.start, lines[first - MARGIN_LINES - 1].end
+    return None
+
+
+def shifted(seg: Segment, by: int) -> Segment:
+    """``seg`` with every offset moved by ``by`` (from a block to the page)."""
+    if not by:
+        return seg
+    seg.start += by
+    seg.end += by
+    for c in seg.candidates:
+        c.start += by
+        c.end += by
+    seg.body = [[(a + by, b + by) for a, b in piece] for piece in seg.body]
+    return seg
 
 
 def _is_subheadline(ln: _Line, cfg: _Config) -> bool:

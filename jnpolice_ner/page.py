@@ -116,10 +116,8 @@ def iter_articles(text: str, issue_date: _dt.date | str | None = None) -> Iterat
 def _articles(text: str, issue: _dt.date | None) -> Iterator[Article]:
     if not text.strip():
         return
-    segs = layout.segment(text)
-    segs.reverse()
-    while segs:
-        yield build_article(text, segs.pop(), issue)
+    for seg in layout.iter_segments(text):
+        yield build_article(text, seg, issue)
 
 
 def build_page(text: str, issue_date: _dt.date | str | None = None) -> Page:
@@ -131,3 +129,40 @@ def iter_cases(text: str, issue_date: _dt.date | str | None = None) -> Iterator[
     """The case reports of a page, article by article (``extract`` without holding the articles)."""
     for article in iter_articles(text, issue_date):
         yield from article.cases
+
+
+#: characters of whole articles in one piece of ``article_groups`` (what one worker task reads)
+GROUP_CHARS = 32_000
+
+
+def article_groups(text: str, group_chars: int = GROUP_CHARS) -> Iterator[tuple[str, list[layout.Segment]]]:
+    """A page as pieces of whole articles for other processes: ``(piece, segments)``, the segments'
+    offsets moved into the piece. ``cases_of_group`` on every piece gives ``extract(text)``.
+
+    >>> page = "## 民警追回被骗款\\n\\n本报讯 昨日，群众报警称被骗1万元，嫌疑人已被抓获。"
+    >>> [len(segs) for _, segs in article_groups(page)]
+    [1]
+    """
+    group: list[layout.Segment] = []
+    size = 0
+    for seg in layout.iter_segments(text):
+        group.append(seg)
+        size += seg.end - seg.start
+        if size >= group_chars:
+            yield _piece(text, group)
+            group, size = [], 0
+    if group:
+        yield _piece(text, group)
+
+
+def _piece(text: str, segs: list[layout.Segment]) -> tuple[str, list[layout.Segment]]:
+    a = min(min(s.start for s in segs), *(x for s in segs for piece in s.body for x, _ in piece))
+    b = max(max(s.end for s in segs), *(y for s in segs for piece in s.body for _, y in piece))
+    return text[a:b], [layout.shifted(s, -a) for s in segs]
+
+
+def cases_of_group(piece: str, segments: list[layout.Segment], issue_date: _dt.date | str | None = None
+                   ) -> list[CaseReport]:
+    """The case reports of the articles ``segments`` describe in ``piece`` (see ``article_groups``)."""
+    issue = as_date(issue_date)
+    return [c for seg in segments for c in build_article(piece, seg, issue).cases]

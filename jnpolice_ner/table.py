@@ -1,15 +1,15 @@
 """Tidy tables of reports and entities: ``fraud_table``, ``cases_table``, ``entities_table``,
 ``parties_table``, and ``summarize`` (counts and losses by month, county or case type).
 
-Lists stay lists (``df.explode("units")`` gives one row per unit); a missing value is always NA
-(``pd.NA``, ``NaN`` or ``NaT`` by dtype), never ``""``. The CSV writer joins lists with 、
-(``joined(df)``). The county's adcode, city and province come from the shipped table of
+List cells are joined with 、 as api.md says (``lists="keep"`` keeps Python lists, so that
+``df.explode("units")`` gives one row per unit); a missing value is always NA (``pd.NA``, ``NaN`` or
+``NaT`` by dtype), never ``""``, and an empty list is NA. The county's adcode, city and province come from the shipped table of
 administrative divisions (``rules/lexicons/admin_divisions.tsv``), as PLACE values do.
 
 >>> from jnpolice_ner.models import CaseReport, Money
 >>> df = build_fraud_table([CaseReport(case_type="fraud.brushing", county="金乡县", amount_lost=Money(amount=5000))])
 >>> list(df.columns)[:4], float(df.loc[0, "amount_lost"]), df.loc[0, "county_adcode"], df.loc[0, "victims"]
-(['issue_date', 'county', 'case_type', 'reported_on'], 5000.0, '370828', [])
+(['issue_date', 'county', 'case_type', 'reported_on'], 5000.0, '370828', <NA>)
 """
 
 from __future__ import annotations
@@ -35,6 +35,10 @@ DATE_COLUMNS: tuple[str, ...] = ("issue_date", "reported_on", "occurred_on", "ar
 AMOUNT_COLUMNS: tuple[str, ...] = ("amount_lost", "amount_recovered")
 STRING_COLUMNS: tuple[str, ...] = ("county", "case_type", "amount_lost_qualifier", "headline", "county_adcode",
                                    "city", "province", "doc_id", "source")
+
+#: the columns of ``cases_table``: the fourteen above, then those of api.md's second release. One list
+#: for every user (the Dask frames of ``jnpolice_ner.dask`` declare them as their ``meta``).
+CASES_COLUMNS: tuple[str, ...] = COLUMNS
 
 SEP = "、"
 
@@ -125,9 +129,13 @@ def _row(r: CaseReport) -> dict[str, Any]:
     }
 
 
-def _frame(rows: list[dict[str, Any]]):
+def _frame(rows: list[dict[str, Any]], lists: str = "join"):
+    """The table of ``rows``: list cells joined with 、 (api.md; an empty list is NA), or kept as
+    Python lists with ``lists="keep"`` (``df.explode("units")``)."""
     import pandas as pd
 
+    if lists not in ("join", "keep"):
+        raise ValueError(f"lists must be 'join' or 'keep', not {lists!r}")
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in DATE_COLUMNS:
         df[col] = pd.to_datetime(df[col])
@@ -136,18 +144,22 @@ def _frame(rows: list[dict[str, Any]]):
     for col in STRING_COLUMNS:
         df[col] = df[col].astype("string")  # None → pd.NA
     for col in LIST_COLUMNS:
-        df[col] = df[col].astype("object")
+        if lists == "join":
+            df[col] = df[col].map(lambda v: SEP.join(map(str, v)) or None if isinstance(v, list | tuple) else v)
+            df[col] = df[col].astype("string")
+        else:
+            df[col] = df[col].astype("object")
     return df
 
 
-def build_cases_table(reports: Iterable[CaseReport | Any]):
+def build_cases_table(reports: Iterable[CaseReport | Any], lists: str = "join"):
     """Every report, one row each, with the fraud table's columns (``cases_table`` of api.md)."""
-    return _frame([_row(r) for r in iter_reports(reports)])
+    return _frame([_row(r) for r in iter_reports(reports)], lists)
 
 
-def build_fraud_table(reports: Iterable[CaseReport | Any]):
+def build_fraud_table(reports: Iterable[CaseReport | Any], lists: str = "join"):
     """The fraud reports (``fraud`` and ``fraud.*``), one row each, api.md's columns in order."""
-    return _frame([_row(r) for r in iter_reports(reports) if is_fraud(r.case_type)])
+    return _frame([_row(r) for r in iter_reports(reports) if is_fraud(r.case_type)], lists)
 
 
 def joined(df, sep: str = SEP):

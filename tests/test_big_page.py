@@ -130,3 +130,66 @@ def test_iter_articles_checks_its_input_at_once():
     with pytest.raises(ValueError):
         jn.iter_articles("text", issue_date="20 Oct")
     assert list(jn.iter_articles("   ")) == []
+
+
+def _segments_key(segs) -> list[str]:
+    from dataclasses import asdict
+
+    return [json.dumps(asdict(s), ensure_ascii=False, sort_keys=True, default=str) for s in segs]
+
+
+@pytest.mark.parametrize("name", list(PAGE_TEXTS))
+def test_block_by_block_segments_equal_whole_page_segments(name):
+    """``layout.iter_segments`` reads a block of lines at a time; a cut never changes a segment."""
+    text = PAGE_TEXTS[name]
+    ref = _segments_key(layout.segment(text))
+    for block in (1, 120, 700, 3000):
+        assert _segments_key(layout.iter_segments(text, block_chars=block)) == ref, block
+
+
+def test_block_by_block_on_shuffled_lines():
+    """Pages made of the corpus's lines in random order (headings, bylines, datelines, credits and
+    paragraphs next to each other in every way): the blocks give the whole page's segments."""
+    import random
+
+    lines = [ln for t in PAGE_TEXTS.values() for ln in t.split("\n") if ln.strip()]
+    rng = random.Random(15)
+    cuts = 0
+    for _ in range(25):
+        picked = [rng.choice(lines) for _ in range(rng.randint(40, 160))]
+        text = "".join(ln + rng.choice(["\n", "\n\n", "  \n\n"]) for ln in picked)
+        ref = _segments_key(layout.segment(text))
+        block = rng.choice([1, 200, 900])
+        calls = []
+        orig = layout._segment_block
+
+        def counting(t, rules=None, _orig=orig, _calls=calls):
+            _calls.append(len(t))
+            return _orig(t, rules)
+
+        layout._segment_block = counting
+        try:
+            got = _segments_key(layout.iter_segments(text, block_chars=block))
+        finally:
+            layout._segment_block = orig
+        assert got == ref, block
+        cuts += max(0, len(calls) - 1)
+    assert cuts > 25  # the pages were really read in several blocks
+
+
+def test_a_page_longer_than_a_block_is_read_in_blocks_of_bounded_size():
+    text = PAGE_TEXTS["joined x3"]
+    seen = []
+    orig = layout._segment_block
+
+    def counting(t, rules=None):
+        seen.append(len(t))
+        return orig(t, rules)
+
+    layout._segment_block = counting
+    try:
+        n = sum(1 for _ in layout.iter_segments(text, block_chars=4000))
+    finally:
+        layout._segment_block = orig
+    assert n == len(layout.segment(text))
+    assert len(seen) > 5 and max(seen) < len(text) / 3

@@ -41,7 +41,7 @@ def test_extract_csv_and_parquet(tmp_path, capsys):
     from jnpolice_ner.table import COLUMNS
 
     back = pd.read_parquet(out)
-    assert tuple(back.columns) == COLUMNS and list(back.loc[0, "units"]) == ["汶上县公安局南站派出所", "汶上县公安局反诈中心"]
+    assert tuple(back.columns) == COLUMNS and back.loc[0, "units"] == "汶上县公安局南站派出所、汶上县公安局反诈中心"
     assert back.loc[0, "county_adcode"] == "370830" and back.loc[0, "source"] == str(SAMPLE)
     rows = list(csv.DictReader(io.StringIO(csv_text)))  # CSV is flat: lists joined with 、, a gap is empty
     assert rows[0]["units"] == "汶上县公安局南站派出所、汶上县公安局反诈中心" and rows[0]["county_adcode"] == "370830"

@@ -30,7 +30,7 @@ def test_columns_in_order():
 
 
 def test_only_fraud_rows_with_typed_values():
-    df = jn.fraud_table([_report(), _report(case_type="theft"), _report(case_type="fraud")])
+    df = jn.fraud_table([_report(), _report(case_type="theft"), _report(case_type="fraud")], lists="keep")
     assert len(df) == 2
     assert df["amount_lost"].dtype == "float64" and df.loc[0, "amount_lost"] == 52000.0
     assert pd.api.types.is_datetime64_any_dtype(df["reported_on"])
@@ -59,7 +59,7 @@ def test_accepts_dicts_and_skips_error_records():
 # --------------------------------------------------------------------------- api.md "Additions" (issue #14)
 
 def test_added_columns_and_missing_values_are_na():
-    df = jn.fraud_table([_report(doc_id="d1", source="a.txt", occurred_on=DateValue(iso="2021-05-10", granularity="day")),
+    df = jn.fraud_table(lists="keep", reports=[_report(doc_id="d1", source="a.txt", occurred_on=DateValue(iso="2021-05-10", granularity="day")),
                          _report(county=None, victims=[], suspects=[], units=[], headline=None)])
     assert df.loc[0, "county_adcode"] == "370830" and df.loc[0, "city"] == "济宁市" and df.loc[0, "province"] == "山东省"
     assert df.loc[0, "doc_id"] == "d1" and df.loc[0, "source"] == "a.txt"
@@ -73,7 +73,7 @@ def test_added_columns_and_missing_values_are_na():
 
 def test_cases_table_keeps_every_report_and_lists_explode():
     reports = [_report(), _report(case_type="theft", amount_lost=None), jn.ErrorRecord(index=2, error="x")]
-    df = jn.cases_table([reports])  # extract_many's lists are flattened, error records skipped
+    df = jn.cases_table([reports], lists="keep")  # extract_many's lists are flattened, error records skipped
     assert list(df["case_type"]) == ["fraud.brushing", "theft"] and tuple(df.columns) == COLUMNS
     assert pd.isna(df.loc[1, "amount_lost"]) and pd.isna(df.loc[1, "amount_lost_qualifier"])
     assert df.explode("method")["method"].tolist() == ["刷单", "返利", "刷单", "返利"]
@@ -145,3 +145,12 @@ def test_entities_table_of_reports_and_bad_input():
     with pytest.raises(TypeError, match="not str"):
         jn.entities_table("被骗5万元")
 
+
+
+def test_lists_are_joined_by_default_as_api_md_says():
+    """api.md: lists are joined with 、 and a missing value (an empty list too) is NA, never ""."""
+    df = jn.fraud_table([_report(), _report(victims=[])])
+    assert df.loc[0, "method"] == "刷单、返利"
+    assert df["victims"].isna().iloc[1] and not (df == "").any().any()
+    with pytest.raises(ValueError):
+        jn.fraud_table([_report()], lists="tidy")
