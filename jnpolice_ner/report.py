@@ -824,6 +824,7 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
         seized_before = seized_before or (ok and "report.event.seized" in st.events)
         known.update((e.value or {}).get("name") or e.text
                      for e in st.ents if _party_role(text, e, cues) in ("victim", "suspect"))
+    _counted_lead(stories, weak, text, cues, headline)
     if len(stories) > 1 and stories[0].is_case and weak[1] and stories[1].is_case:
         lead = stories[0]
         named = any(_party_role(text, e, cues) in ("victim", "suspect") for e in lead.ents)
@@ -840,6 +841,32 @@ def _split(text: str, sents: list[_Sentence], ents: list[Entity], cues: _Cues,
     if sum(st.is_case for st in stories) < 2:
         return None
     return stories
+
+
+_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+
+
+def _counted_lead(stories: list[_Story], weak: list[bool], text: str, cues: _Cues, headline: str) -> None:
+    """A lead that counts its cases (``连续破获两起毒品案``) followed only by dated paragraphs (weak cuts), no more of them
+    than it counts, each telling a case event or naming a party: each paragraph is a case, the lead is none
+    (report.lead.counted)."""
+    if len(stories) < 3 or not all(weak[1:]):
+        return
+    lead = stories[0]
+    m = cues.patterns["report.lead.counted"].search(text, lead.start, lead.end)
+    if m is None or len(stories) - 1 > _COUNTS[m.group(0)[0]]:
+        return
+    if not all(st.is_case or st.events for st in stories[1:]):
+        return
+    fire("report.lead.counted")
+    lead.is_case = False
+    for st in stories[1:]:
+        if not st.is_case:
+            body = text[st.start:st.end]
+            code, cue_ids = _classify(body, st.ents)
+            if code in ("other", None):
+                code, cue_ids = _classify(headline + "\n" + text[lead.start:lead.end] + body, st.ents)
+            st.code, st.cue_ids, st.is_case = code, cue_ids, True
 
 
 def _own_case(story: _Story, text: str, cues: _Cues, known: set[str], seized_before: bool) -> bool:
