@@ -77,6 +77,10 @@ class _Compiled:
     modifiers: dict[str, str] = field(default_factory=dict)
     modifier_heads: frozenset[str] = frozenset()
     modifier_max: int = 0
+    #: crime words that take an object before a case head (case_type.object): 盗窃农机具案
+    object_heads: frozenset[str] = frozenset()
+    object_re: Any = None
+    object_stops: str = ""
     #: rule id → the blockers that apply to its terms (filled on first use)
     by_rule: dict[str, list[_Blocker]] = field(default_factory=dict)
 
@@ -90,6 +94,10 @@ def _compile(rules: RuleSet) -> _Compiled:
     out.modifiers = {str(k): str(v or "") for k, v in (rf.extra("modifiers") or {}).items()}
     out.modifier_heads = frozenset(rf.extra("modifier_heads") or ())
     out.modifier_max = max((len(k) for k in out.modifiers), default=0)
+    out.object_heads = frozenset(rf.extra("object_heads") or ())
+    if rf.extra("object_pattern"):
+        out.object_re = re.compile(rf.extra("object_pattern"))
+    out.object_stops = str(rf.extra("object_stops") or "")
     marks = list(rf.extra("stem_conjunct_marks", []) or [])
     min_len = int(rf.extra("stem_conjunct_min_length", 4) or 4)
     for r in rf.rules:
@@ -317,6 +325,8 @@ def _find_spans(text: str, comp: _Compiled) -> list[tuple[int, int, str, dict[st
     kept.sort(key=lambda x: x[0])
     if comp.modifiers:
         kept = [_with_modifier(text, s, e, term, comp) for s, e, term in kept]
+    if comp.object_re is not None:
+        kept = _with_objects(text, kept, comp)
     kept = _category_labels(text, kept, comp)
     out = []
     for s, e, term in kept:
@@ -351,6 +361,22 @@ def _with_modifier(text: str, s: int, e: int, term: _Term, comp: _Compiled) -> t
     if code and code != term.code:
         term = _Term(term.rule_id, term.kind, code, None)
     return start, e, term
+
+
+def _with_objects(text: str, kept: list[tuple[int, int, _Term]], comp: _Compiled) -> list[tuple[int, int, _Term]]:
+    """``盗窃农机具案`` → 盗窃农机具: the object between a theft/robbery word and 案 joins its span
+    (case_type.object); never across another span or a word that opens a new phrase (盗窃团伙作案)."""
+    out = []
+    for i, (s, e, term) in enumerate(kept):
+        if text[s:e] in comp.object_heads or (text[s:e].endswith(tuple(comp.object_heads))
+                                              and term.code.split(".")[0] in ("theft", "robbery")):
+            m = comp.object_re.match(text, e)
+            nxt = kept[i + 1][0] if i + 1 < len(kept) else len(text)
+            if m and m.end() <= nxt and not any(c in comp.object_stops for c in m.group("obj")):
+                fire("case_type.object")
+                e = m.end()
+        out.append((s, e, term))
+    return out
 
 
 def recognize(text: str, rules: RuleSet) -> list[Candidate]:

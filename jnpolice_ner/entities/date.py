@@ -692,7 +692,10 @@ def resolve(cand: Candidate, ctx: Context) -> bool:
         if issue is not None:
             y, m = issue.year, issue.month + a["off"]
             y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-            if _in_range(y):
+            if _in_range(y) and a.get("d"):  # 上月14日: that day of the month counted back
+                if _safe_date(y, m, a["d"]) is not None:
+                    value = {"iso": f"{y:04d}-{m:02d}-{a['d']:02d}", "granularity": "day"}
+            elif _in_range(y):
                 value = {"iso": f"{y:04d}-{m:02d}", "granularity": "month"}
     elif kind == "anaphoric_day":
         last = _last_day_date(cand, ctx)

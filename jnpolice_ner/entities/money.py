@@ -53,6 +53,8 @@ class _Compiled:
         self.adverb_words = frozenset(f.extra("adverb_words") or ())
         self.adverb_follow = tuple(sorted(f.extra("adverb_follow") or (), key=len, reverse=True))
         self.adverb_amount_follow = set(f.extra("adverb_amount_follow") or "")
+        self.denominations = frozenset(f.extra("denominations") or ())
+        self.denomination_follow = tuple(f.extra("denomination_follow") or ())
         cues = list(f.extra("context_cues") or [])
         self.cue_re = fast_compile(_alternation(cues)) if cues else None
         # what may follow a numeral run for it to be worth trying (units, currency, qualifiers, ranges)
@@ -174,6 +176,10 @@ def _candidate(text: str, m: Any, rule_id: str, rule: Any, comp: _Compiled, bare
     gd["cp"], gd["lq"] = cp or None, lq or None
     start -= len(cp) + len(lq)
     unit = gd.get("unit2") or gd.get("unit")
+    if (text[m.start():end] in comp.denominations and not lq and not cp
+            and text.startswith(comp.denomination_follow, end)):
+        fire("money.negative.denomination")  # 百元纸币: the note's face value
+        return None
     # 元旦 / 元宵: 元 starts a word; 3块手表: 块 is a classifier
     for g in ("unit", "unit2"):
         u = gd.get(g)

@@ -118,6 +118,7 @@ class _Index:
         self.boundary = set(rules.lexicon("place_boundary_words"))
         self.info: dict[tuple, tuple] = {}
         self.prefer: list[str] = [str(c) for c in cfg.extra("prefer", [])]
+        self.province_only = {str(k): str(v) for k, v in (cfg.extra("province_only_codes") or {}).items()}
         self.zone_suffixes = tuple(sorted(cfg.extra("zone_suffixes", []), key=len, reverse=True))
         cues = sorted(cfg.extra("cues_after", []), key=len, reverse=True)
         self.cue_re = fast_compile("(?:" + "|".join(regex.escape(c) for c in cues) + ")")
@@ -225,7 +226,10 @@ class _Index:
                 names.append(n)
         name = "".join(names) + zone_suffix
         level = "other" if zone_suffix else e.value_level
-        return {"name": name, "adcode": e.adcode, "level": level}
+        adcode = e.adcode
+        if names and names[0] in self.province_only:  # 台北市士林区 → 710000 (GB/T 2260 codes the province only)
+            adcode = self.province_only[names[0]]
+        return {"name": name, "adcode": adcode, "level": level}
 
     def is_descendant(self, child: str, parents: set[str]) -> bool:
         p = self.entries[child].path
