@@ -175,6 +175,17 @@ class _Data:
     group_arrest_tail_re: Any = None
     uncued_rules: frozenset[str] = frozenset()
     scores: dict[str, float] = field(default_factory=dict)
+    surname_form_re: Any = None
+    surname_form_stop: tuple = ()
+    surname_told_re: Any = None
+    surname_list_re: Any = None
+    surname_back_tails: tuple = ()
+    surname_back_stop: frozenset = frozenset()
+    surname_list_before: str = ""
+    surname_role_re: Any = None
+    surname_role_left_re: Any = None
+    surname_role_right_re: Any = None
+    surname_role_coord_re: Any = None
 
 
 _CACHE: dict[int, tuple[RuleSet, _Data]] = {}  # id → (the rule set, kept alive so the id stays its own, data)
@@ -293,6 +304,17 @@ def _data(rules: RuleSet) -> _Data:
         uncued_rules=frozenset(r.id for r in rf.rules if r.extra("uncued")),
         relation_cues=frozenset(rf.rule("person.role.relation").extra("cues") or []),
         scores={r.id: r.score for r in rf.rules},
+        surname_form_re=rf.rule("person.anon.surname_form").compiled,
+        surname_form_stop=tuple(rf.rule("person.anon.surname_form").extra("stop_before") or []),
+        surname_told_re=rf.rule("person.anon.surname_told").compiled,
+        surname_list_re=rf.rule("person.anon.surname_list").compiled,
+        surname_role_re=rf.rule("person.role.surname_form").compiled,
+        surname_role_left_re=fast_compile(rf.rule("person.role.surname_form").extra("left")),
+        surname_role_right_re=fast_compile(rf.rule("person.role.surname_form").extra("right")),
+        surname_role_coord_re=fast_compile(rf.rule("person.role.surname_form").extra("coord")),
+        surname_list_before=rf.rule("person.anon.surname_list").extra("before") or "",
+        surname_back_tails=tuple(rf.rule("person.anon.surname_back").extra("tails") or ""),
+        surname_back_stop=frozenset(rf.rule("person.anon.surname_back").extra("next_stop") or ""),
     )
     if len(_CACHE) >= 4:  # the shipped rules and a few Extractors'
         _CACHE.clear()
@@ -688,6 +710,8 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
                 else:
                     add(s, e, "person.pseudonym", "pseudonym")
                 break
+    # 5b. 李姓男子 / 张姓 and what refers back to them (李男, 张嫌, 李、张), 一个姓钱
+    _surname_forms(text, d, add)
     # 6. a name before a verb (，王强报警称) and after a verb (抓获了刘洋)
     for m in d.verb_after_re.finditer(text):
         p = m.start()
@@ -827,6 +851,91 @@ def recognize(text: str, rules: RuleSet) -> list[Candidate]:
     if fulls:
         _given_and_surname_refs(text, fulls, d, found, add)
     return list(found.values())
+
+
+def _surname_forms(text: str, d: _Data, add) -> None:
+    """``李姓少年`` / ``张姓`` (车手) and, once read, ``李男`` / ``张嫌`` / ``李、张``; ``钱、孙两人``; ``一个姓钱``."""
+    surnames: set[str] = set()
+    if "姓" in text:
+        for m in d.surname_form_re.finditer(text):
+            s = m.start()
+            sur = m.group("sur")
+            if sur not in d.singles or text.endswith(d.surname_form_stop, 0, s + 1) or not (
+                    s == 0 or not _is_han(text[s - 1]) or text[s - 1] in d.non_name or text[s - 1] not in d.singles
+                    or text[s - 1] in "名位个"):
+                continue
+            role = _surname_form_role(text, s, m.end(), d)
+            if role:
+                add(s, m.end(), "person.anon.surname_form", "title", role=role, cue="姓", surname_group=sur)
+            else:
+                add(s, m.end(), "person.anon.surname_form", "title", surname_group=sur)
+            surnames.add(sur)
+        for m in d.surname_told_re.finditer(text):
+            if m.group("sur") in d.singles and m.group("sur") not in d.non_name:
+                clause = text[max(0, text.rfind("。", 0, m.start()) + 1, m.start() - 20):m.start()]
+                if "嫌疑人" in clause or "嫌犯" in clause:
+                    add(m.start("sur"), m.end("sur"), "person.anon.surname_told", "surname", role="suspect", cue="嫌疑人")
+                else:
+                    add(m.start("sur"), m.end("sur"), "person.anon.surname_told", "surname")
+    for sur in surnames:
+        for tail in d.surname_back_tails:
+            p = text.find(sur + tail)
+            while p >= 0:
+                if text[p + 2:p + 3] not in d.surname_back_stop and (
+                        p == 0 or not _is_han(text[p - 1]) or text[p - 1] in d.surname_list_before):
+                    if tail == "嫌":
+                        add(p, p + 2, "person.anon.surname_back", "title", role="suspect", cue="嫌", surname_group=sur)
+                    else:
+                        add(p, p + 2, "person.anon.surname_back", "title", surname_group=sur)
+                p = text.find(sur + tail, p + 1)
+    if "、" not in text:
+        return
+    for m in d.surname_list_re.finditer(text):
+        members = m.group("list").split("、")
+        s0 = m.start("list")
+        if (s0 == 0 or not _is_han(text[s0 - 1]) or text[s0 - 1] in d.surname_list_before) and all(ch in d.singles and ch not in d.non_name for ch in members):
+            after = text[m.end():m.end() + 14]
+            role = "suspect" if ("嫌疑人" in after or "嫌犯" in after) else None
+            for k in range(len(members)):
+                s = m.start("list") + 2 * k
+                if role:
+                    add(s, s + 1, "person.anon.surname_list", "surname", role=role, cue="嫌疑人")
+                else:
+                    add(s, s + 1, "person.anon.surname_list", "surname")
+    if len(surnames) >= 2:  # 将李、张移送: two surnames of 姓-forms read before
+        for a in surnames:
+            for b in surnames - {a}:
+                p = text.find(a + "、" + b)
+                while p >= 0:
+                    if p == 0 or not _is_han(text[p - 1]) or text[p - 1] in d.surname_list_before:
+                        add(p, p + 1, "person.anon.surname_list", "surname", surname_group=a)
+                        add(p + 2, p + 3, "person.anon.surname_list", "surname", surname_group=b)
+                    p = text.find(a + "、" + b, p + 1)
+
+
+def _surname_form_role(text: str, s: int, e: int, d: _Data) -> str | None:
+    """车手李姓少年 / 张姓取款车手 → suspect; 陈姓及何姓员警 → officer; 被骗的林姓妇人 → victim."""
+    k = e
+    while True:
+        c = d.surname_role_coord_re.match(text, k)
+        if not c:
+            break
+        k = c.end()
+        n = d.surname_form_re.match(text, k - 2)
+        k = n.end() if n else k
+    for skip in (0, 1, 2):
+        m = d.surname_role_re.match(text, k + skip)
+        if m and all(_is_han(ch) for ch in text[k:k + skip]):
+            fire("person.role.surname_form")
+            return m.lastgroup
+    m = d.surname_role_left_re.search(text, max(0, s - 6), s)
+    if m:
+        fire("person.role.surname_form")
+        return m.lastgroup or "victim"
+    if d.surname_role_right_re.match(text, e):
+        fire("person.role.surname_form")
+        return "suspect"
+    return None
 
 
 def _given_and_surname_refs(text: str, fulls: list[str], d: _Data, found: dict, add) -> None:
@@ -1294,5 +1403,26 @@ def finalize(cands: list[Candidate], ctx: Context) -> None:
                 # 刘先生 / 市民陈某 in a fraud story, placed by no rule: police news names its fraud victims so
                 fire("person.role.fraud_addressed")
                 c.role = "victim"
+    _surname_groups(cands)
     for name, role in first.items():
         ctx.person_roles.setdefault(name, role)
+
+
+def _surname_groups(cands: list[Candidate]) -> None:
+    """李姓少年 (a suspect by its cue) … 李 … 李男: the mentions of one surname's 姓-forms share the role
+    of the first that has one (a cue's role first)."""
+    groups: dict[str, list[Candidate]] = {}
+    for c in cands:
+        g = c.data.get("surname_group")
+        if g and c.value:
+            groups.setdefault(g, []).append(c)
+    for members in groups.values():
+        cued = [c for c in members if c.data.get("role_src") == "cue" and c.role != "other"]
+        ranked = cued or [c for c in members if c.role and c.role != "other"]
+        if not ranked:
+            continue
+        role = min(ranked, key=lambda c: c.start).role
+        for c in members:
+            if c.role != role:
+                fire("person.role.surname_form")
+                c.role = role
