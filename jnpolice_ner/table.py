@@ -144,11 +144,7 @@ def _frame(rows: list[dict[str, Any]], lists: str = "join"):
     for col in STRING_COLUMNS:
         df[col] = df[col].astype("string")  # None → pd.NA
     for col in LIST_COLUMNS:
-        if lists == "join":
-            df[col] = df[col].map(lambda v: SEP.join(map(str, v)) or None if isinstance(v, list | tuple) else v)
-            df[col] = df[col].astype("string")
-        else:
-            df[col] = df[col].astype("object")
+        df[col] = df[col].map(_join_cell).astype("string") if lists == "join" else df[col].astype("object")
     return df
 
 
@@ -169,15 +165,18 @@ def joined(df, sep: str = SEP):
     >>> joined(pd.DataFrame({"units": [["甲派出所", "乙派出所"], []]}))["units"].tolist()
     ['甲派出所、乙派出所', <NA>]
     """
-    import pandas as pd
-
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object and out[col].map(lambda v: isinstance(v, list | tuple)).any():
-            out[col] = out[col].map(
-                lambda v: (sep.join(map(str, v)) or pd.NA) if isinstance(v, list | tuple) else v
-            ).astype("string")
+            out[col] = out[col].map(lambda v: _join_cell(v, sep)).astype("string")
     return out
+
+
+def _join_cell(v: Any, sep: str = SEP) -> Any:
+    """A list cell joined with ``sep`` (an empty list is NA); any other cell as it is."""
+    import pandas as pd
+
+    return (sep.join(map(str, v)) or pd.NA) if isinstance(v, list | tuple) else v
 
 
 # --------------------------------------------------------------------------- long tables

@@ -35,7 +35,7 @@ def test_only_fraud_rows_with_typed_values():
     assert df["amount_lost"].dtype == "float64" and df.loc[0, "amount_lost"] == 52000.0
     assert pd.api.types.is_datetime64_any_dtype(df["reported_on"])
     assert pd.api.types.is_datetime64_any_dtype(df["issue_date"])
-    assert df.loc[0, "method"] == ["刷单", "返利"]  # tidy: lists stay lists (joined() for CSV)
+    assert df.loc[0, "method"] == ["刷单", "返利"]  # lists="keep": lists stay lists
     assert df.loc[0, "suspect_origins"] == ["福建省龙岩市新罗区"]
 
 
